@@ -1,0 +1,2 @@
+/** PruneAug dl4j module. */
+package org.pruneaug.dl4j;

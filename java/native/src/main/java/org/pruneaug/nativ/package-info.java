@@ -1,0 +1,2 @@
+/** JavaCPP binding of libpruneaug ('native' is a Java keyword, hence 'nativ'). */
+package org.pruneaug.nativ;

@@ -1,0 +1,2 @@
+/** PruneAug platforms module. */
+package org.pruneaug.platforms;

@@ -1,0 +1,2 @@
+/** PruneAug pruning module. */
+package org.pruneaug.pruning;

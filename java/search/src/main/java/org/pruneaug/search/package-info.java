@@ -1,0 +1,2 @@
+/** PruneAug search module. */
+package org.pruneaug.search;

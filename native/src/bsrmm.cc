@@ -1,0 +1,71 @@
+// Entry point pa_f32_bsrmm: checks arguments, splits block rows over threads (balanced by stored
+// blocks, since the work of a block row is proportional to its blocks), runs the registry kernel.
+#include <string>
+#include <vector>
+
+#include "cpu.h"
+#include "internal.h"
+#include "thread_pool.h"
+
+namespace pa {
+const KernelEntry* kernel_entry(int kernel);
+}
+
+namespace {
+
+// Block-row boundaries giving each of `parts` threads about the same number of stored blocks
+// (plus one unit per block row so that empty rows, which still write bias, are spread too).
+std::vector<int32_t> balanced_split(const pa_bsr_f32& w, int32_t mb, int parts) {
+  std::vector<int32_t> bounds(parts + 1, mb);
+  bounds[0] = 0;
+  const int64_t total = (int64_t)w.row_ptr[mb] + mb;
+  int32_t rb = 0;
+  for (int t = 1; t < parts; ++t) {
+    const int64_t target = total * t / parts;
+    while (rb < mb && (int64_t)w.row_ptr[rb] + rb < target) ++rb;
+    bounds[t] = rb;
+  }
+  return bounds;
+}
+
+}  // namespace
+
+extern "C" int pa_f32_bsrmm(int kernel, const pa_bsr_f32* w, int32_t n, const float* x, int32_t ldx, float* y,
+                            int32_t ldy, const float* bias, int act, int threads) {
+  pa::clear_error();
+  const pa::KernelEntry* e = pa::kernel_entry(kernel);
+  if (e == nullptr) return pa::fail(PA_ERR_INVALID_ARG, "no kernel with index " + std::to_string(kernel));
+  if (!pa::cpu_supports_isa(e->isa)) {
+    return pa::fail(PA_ERR_UNSUPPORTED, std::string(e->name) + " needs " + e->isa + ", which this CPU lacks");
+  }
+  if (w == nullptr || x == nullptr || y == nullptr || w->row_ptr == nullptr) {
+    return pa::fail(PA_ERR_INVALID_ARG, "NULL weight, X or Y");
+  }
+  if (w->br != e->br || w->bc != e->bc) {
+    return pa::fail(PA_ERR_INVALID_ARG, "weight has " + std::to_string(w->br) + "x" + std::to_string(w->bc) +
+                                            " blocks but kernel " + e->name + " expects " + std::to_string(e->br) +
+                                            "x" + std::to_string(e->bc));
+  }
+  if (w->m <= 0 || w->k <= 0 || n <= 0) {
+    return pa::fail(PA_ERR_INVALID_ARG, "sizes m=" + std::to_string(w->m) + " k=" + std::to_string(w->k) +
+                                            " n=" + std::to_string(n) + " must be positive");
+  }
+  if (ldx < n || ldy < n) {
+    return pa::fail(PA_ERR_INVALID_ARG, "leading dimensions ldx=" + std::to_string(ldx) +
+                                            " ldy=" + std::to_string(ldy) + " must be >= n=" + std::to_string(n));
+  }
+  if (act != PA_ACT_NONE && act != PA_ACT_RELU) {
+    return pa::fail(PA_ERR_INVALID_ARG, "unknown activation " + std::to_string(act));
+  }
+  if (threads < 1) return pa::fail(PA_ERR_INVALID_ARG, "threads must be >= 1, got " + std::to_string(threads));
+
+  const int32_t mb = pa::ceil_div(w->m, w->br);
+  const int parts = threads < mb ? threads : (int)mb;
+  if (parts <= 1) {
+    e->fn(*w, n, x, ldx, y, ldy, bias, act, 0, mb);
+    return PA_OK;
+  }
+  const std::vector<int32_t> bounds = balanced_split(*w, mb, parts);
+  pa::parallel_for_threads(parts, [&](int t) { e->fn(*w, n, x, ldx, y, ldy, bias, act, bounds[t], bounds[t + 1]); });
+  return PA_OK;
+}

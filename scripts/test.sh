@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# All tests, native and Java, from a fresh clone: installs what is missing, builds the kernel
+# library, runs GoogleTest (plain and under ASan+UBSan), then the Maven build with every JUnit suite.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+JOBS=$(nproc)
+export OMP_NUM_THREADS=${OMP_NUM_THREADS:-$JOBS} OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-$JOBS} MKL_NUM_THREADS=${MKL_NUM_THREADS:-$JOBS}
+
+step() { printf '\n=== %s (%s)\n' "$1" "$(date +%T)"; }
+
+step "setup"
+bash scripts/setup.sh
+
+step "native: build + GoogleTest (Release)"
+cmake -S . -B build/test -DCMAKE_BUILD_TYPE=Release -DPA_BUILD_TESTS=ON -DPA_BUILD_BENCH=ON >/dev/null
+cmake --build build/test -j"$JOBS"
+ctest --test-dir build/test --output-on-failure -j"$JOBS"
+
+step "native: GoogleTest under AddressSanitizer + UndefinedBehaviorSanitizer"
+cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DPA_SANITIZE=ON -DPA_BUILD_TESTS=ON -DPA_BUILD_BENCH=OFF -DPA_CUDA=OFF >/dev/null
+cmake --build build/asan -j"$JOBS"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build/asan --output-on-failure -j"$JOBS"
+
+step "java: build + JUnit (all modules)"
+mvn -B -q install
+
+step "all tests passed"
