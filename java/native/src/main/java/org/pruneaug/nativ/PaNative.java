@@ -1,0 +1,133 @@
+package org.pruneaug.nativ;
+
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.annotation.Cast;
+import org.bytedeco.javacpp.annotation.Const;
+import org.bytedeco.javacpp.annotation.Name;
+import org.bytedeco.javacpp.annotation.Platform;
+
+/**
+ * Raw JavaCPP binding of libpruneaug's C API (native/include/pruneaug/*.h), one Java method per C
+ * function. Nothing here checks arguments: use {@link BsrMatrix}, {@link Kernels} and
+ * {@link PreparedBsr}, which validate before they cross into native code.
+ */
+@Platform(include = {"pruneaug/status.h", "pruneaug/bsr.h", "pruneaug/bsrmm.h"}, link = "pruneaug")
+public final class PaNative {
+    static {
+        Loader.load();
+    }
+
+    private PaNative() {
+    }
+
+    public static final int PA_OK = 0;
+    public static final int PA_ERR_INVALID_ARG = 1;
+    public static final int PA_ERR_BAD_STRUCTURE = 2;
+    public static final int PA_ERR_UNSUPPORTED = 3;
+    public static final int PA_ERR_NO_DEVICE = 4;
+    public static final int PA_ERR_OUT_OF_MEMORY = 5;
+    public static final int PA_ERR_CAPACITY = 6;
+    public static final int PA_ERR_INTERNAL = 7;
+
+    public static final int PA_ACT_NONE = 0;
+    public static final int PA_ACT_RELU = 1;
+
+    /** {@code pa_bsr_f32}: a view of BSR arrays; the arrays stay owned by the caller. */
+    @Name("pa_bsr_f32")
+    public static class BsrF32 extends Pointer {
+        static {
+            Loader.load();
+        }
+
+        public BsrF32() {
+            super((Pointer) null);
+            allocate();
+        }
+
+        private native void allocate();
+
+        public native int m();
+
+        public native BsrF32 m(int m);
+
+        public native int k();
+
+        public native BsrF32 k(int k);
+
+        public native int br();
+
+        public native BsrF32 br(int br);
+
+        public native int bc();
+
+        public native BsrF32 bc(int bc);
+
+        public native int nnzb();
+
+        public native BsrF32 nnzb(int nnzb);
+
+        @Cast("const int32_t*")
+        public native IntPointer row_ptr();
+
+        public native BsrF32 row_ptr(@Cast("const int32_t*") IntPointer rowPtr);
+
+        @Cast("const int32_t*")
+        public native IntPointer col_idx();
+
+        public native BsrF32 col_idx(@Cast("const int32_t*") IntPointer colIdx);
+
+        @Cast("const float*")
+        public native FloatPointer values();
+
+        public native BsrF32 values(@Cast("const float*") FloatPointer values);
+    }
+
+    // status.h
+    @Cast("const char*")
+    public static native BytePointer pa_status_string(int status);
+
+    @Cast("const char*")
+    public static native BytePointer pa_last_error();
+
+    // bsr.h
+    public static native int pa_bsr_validate(@Const BsrF32 w);
+
+    public static native int pa_bsr_count_blocks(int m, int k, int br, int bc, @Const FloatPointer w, int ldw,
+            @Cast("const uint8_t*") BytePointer keep, int ldkeep, IntPointer nnzbOut);
+
+    public static native int pa_bsr_from_dense(int m, int k, int br, int bc, @Const FloatPointer w, int ldw,
+            @Cast("const uint8_t*") BytePointer keep, int ldkeep, IntPointer rowPtr, IntPointer colIdx,
+            FloatPointer values, int capacityBlocks, IntPointer nnzbOut);
+
+    public static native int pa_bsr_to_dense(@Const BsrF32 w, FloatPointer out, int ldw);
+
+    // bsrmm.h
+    public static native int pa_kernel_count();
+
+    @Cast("const char*")
+    public static native BytePointer pa_kernel_name(int kernel);
+
+    @Cast("const char*")
+    public static native BytePointer pa_kernel_isa(int kernel);
+
+    public static native int pa_kernel_block_rows(int kernel);
+
+    public static native int pa_kernel_block_cols(int kernel);
+
+    public static native int pa_kernel_available(int kernel);
+
+    public static native int pa_kernel_find(String isa, int br, int bc);
+
+    @Cast("const char*")
+    public static native BytePointer pa_cpu_best_isa();
+
+    @Cast("const char*")
+    public static native BytePointer pa_cpu_features();
+
+    public static native int pa_f32_bsrmm(int kernel, @Const BsrF32 w, int n, @Const FloatPointer x, int ldx,
+            FloatPointer y, int ldy, @Const FloatPointer bias, int act, int threads);
+}
