@@ -13,16 +13,18 @@ const KernelEntry* kernel_entry(int kernel);
 
 namespace {
 
-// Block-row boundaries giving each of `parts` threads about the same number of stored blocks
-// (plus one unit per block row so that empty rows, which still write bias, are spread too).
+// Block-row boundaries giving each of `parts` threads about the same work. A block row costs
+// (its blocks x bc) FMA passes over an X row segment plus about one more for the epilogue (bias,
+// ReLU, store), which also spreads empty rows: they still write Y.
 std::vector<int32_t> balanced_split(const pa_bsr_f32& w, int32_t mb, int parts) {
+  auto work_before = [&](int32_t rb) { return (int64_t)w.row_ptr[rb] * w.bc + rb; };
   std::vector<int32_t> bounds(parts + 1, mb);
   bounds[0] = 0;
-  const int64_t total = (int64_t)w.row_ptr[mb] + mb;
+  const int64_t total = work_before(mb);
   int32_t rb = 0;
   for (int t = 1; t < parts; ++t) {
     const int64_t target = total * t / parts;
-    while (rb < mb && (int64_t)w.row_ptr[rb] + rb < target) ++rb;
+    while (rb < mb && work_before(rb) < target) ++rb;
     bounds[t] = rb;
   }
   return bounds;

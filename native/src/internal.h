@@ -14,8 +14,15 @@ namespace pa {
 
 // Computes block rows [rb_begin, rb_end) of Y = act(W X + bias) for all n columns. Arguments are
 // already checked. Each thread of the pool calls it on a disjoint range of block rows.
-using BsrmmFn = void (*)(const pa_bsr_f32& w, int32_t n, const float* x, int32_t ldx, float* y,
-                         int32_t ldy, const float* bias, int act, int32_t rb_begin, int32_t rb_end);
+#define PA_BSRMM_PARAMS                                                                         \
+  const pa_bsr_f32 &w, int32_t n, const float *x, int32_t ldx, float *y, int32_t ldy,           \
+      const float *bias, int act, int32_t rb_begin, int32_t rb_end
+using BsrmmFn = void (*)(PA_BSRMM_PARAMS);
+
+// The kernels of each ISA (src/<isa>/f32_bsrmm__<isa>.cc), one instantiation per block shape.
+void f32_bsrmm__ref(PA_BSRMM_PARAMS);  // block shape read from w at run time
+template <int BR, int BC> void f32_bsrmm__generic(PA_BSRMM_PARAMS);
+template <int BR, int BC> void f32_bsrmm__avx2(PA_BSRMM_PARAMS);
 
 struct KernelEntry {
   const char* name;  // f32_bsrmm_b<BR>x<BC>__<isa>

@@ -1,31 +1,39 @@
 // The kernel registry: the single hand-edited list of kernels. Tests and benchmarks iterate it, so
 // a kernel listed here is tested and benchmarked; one not listed does not exist for callers.
 //
-// Adding an ISA (e.g. NEON): write src/<isa>/f32_bsrmm__<isa>.cc defining the kernels, declare
-// them below, add their rows with PA_KERNEL_ROWS, and teach cpu.cc to detect the ISA.
+// Adding an ISA (e.g. NEON): write src/<isa>/f32_bsrmm__<isa>.cc (start from the generic one),
+// declare its template in internal.h, add one PA_KERNEL_ROWS line below, teach cpu.cc to detect
+// the ISA and CMake to compile the file with the ISA's flags. Callers, tests and benchmarks pick
+// the new rows up by themselves.
 #include <cstring>
 
 #include "cpu.h"
 #include "internal.h"
 
-namespace pa {
-void f32_bsrmm__ref(const pa_bsr_f32&, int32_t, const float*, int32_t, float*, int32_t, const float*, int,
-                    int32_t, int32_t);
-}
-
 namespace {
 
-#define PA_ROW(isa, fn, r, c) {"f32_bsrmm_b" #r "x" #c "__" #isa, #isa, r, c, fn}
-#define PA_ROWS_FOR_R(isa, fn, r) \
-  PA_ROW(isa, fn, r, 1), PA_ROW(isa, fn, r, 2), PA_ROW(isa, fn, r, 4), PA_ROW(isa, fn, r, 8), \
-      PA_ROW(isa, fn, r, 16), PA_ROW(isa, fn, r, 32)
-// every block shape r x c, r and c in {1, 2, 4, 8, 16, 32}, for one ISA served by one function
-#define PA_KERNEL_ROWS(isa, fn) \
-  PA_ROWS_FOR_R(isa, fn, 1), PA_ROWS_FOR_R(isa, fn, 2), PA_ROWS_FOR_R(isa, fn, 4), \
-      PA_ROWS_FOR_R(isa, fn, 8), PA_ROWS_FOR_R(isa, fn, 16), PA_ROWS_FOR_R(isa, fn, 32)
+// kernel(r, c) names the function serving block shape r x c
+#define PA_ROW(isa, kernel, r, c) {"f32_bsrmm_b" #r "x" #c "__" #isa, #isa, r, c, kernel(r, c)}
+#define PA_ROWS_FOR_R(isa, kernel, r)                                                           \
+  PA_ROW(isa, kernel, r, 1), PA_ROW(isa, kernel, r, 2), PA_ROW(isa, kernel, r, 4),             \
+      PA_ROW(isa, kernel, r, 8), PA_ROW(isa, kernel, r, 16), PA_ROW(isa, kernel, r, 32)
+// every block shape r x c, r and c in {1, 2, 4, 8, 16, 32}, for one ISA
+#define PA_KERNEL_ROWS(isa, kernel)                                                             \
+  PA_ROWS_FOR_R(isa, kernel, 1), PA_ROWS_FOR_R(isa, kernel, 2), PA_ROWS_FOR_R(isa, kernel, 4), \
+      PA_ROWS_FOR_R(isa, kernel, 8), PA_ROWS_FOR_R(isa, kernel, 16), PA_ROWS_FOR_R(isa, kernel, 32)
 
+#define PA_REF(r, c) &pa::f32_bsrmm__ref  // one function reads the shape at run time
+#define PA_GENERIC(r, c) &pa::f32_bsrmm__generic<r, c>
+#define PA_AVX2(r, c) &pa::f32_bsrmm__avx2<r, c>
+
+// Reference first, then the optimised ISAs (the BLIS habit: an ISA without a kernel for some
+// operation still has the reference). pa_kernel_find("auto", ...) picks by pa_cpu_best_isa().
 const pa::KernelEntry kKernels[] = {
-    PA_KERNEL_ROWS(ref, pa::f32_bsrmm__ref),
+    PA_KERNEL_ROWS(ref, PA_REF),
+    PA_KERNEL_ROWS(generic, PA_GENERIC),
+#if defined(__x86_64__) || defined(__i386__)
+    PA_KERNEL_ROWS(avx2, PA_AVX2),
+#endif
 };
 
 constexpr int kKernelCount = sizeof(kKernels) / sizeof(kKernels[0]);

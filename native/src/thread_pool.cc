@@ -1,74 +1,134 @@
+// Persistent pool with spin-then-block hand-off. A sparse layer often takes well under a
+// millisecond, so waking workers through a condition variable alone (tens of microseconds on a
+// loaded VM) would eat the speed-up; workers instead spin for a short while after each call and
+// only then sleep. Sleeping and waking use the usual store/load handshake on two seq_cst atomics
+// (a "sleeping" count against a worker's generation, "caller sleeping" against the pending count),
+// with the notify under the mutex so a wake-up cannot slip between a check and its wait.
 #include "thread_pool.h"
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <cstdint>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
 namespace pa {
 namespace {
+
+// Long enough to bridge the gap between back-to-back layer calls, short enough not to steal a
+// shared core from other processes for long.
+constexpr auto kSpin = std::chrono::microseconds(200);
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  _mm_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
+// Spins until done() or kSpin elapsed; true if done() became true.
+template <class Done>
+bool spin_until(Done done) {
+  const auto deadline = std::chrono::steady_clock::now() + kSpin;
+  for (;;) {
+    for (int i = 0; i < 64; ++i) {
+      if (done()) return true;
+      cpu_relax();
+    }
+    if (std::chrono::steady_clock::now() > deadline) return done();
+  }
+}
 
 class Pool {
  public:
   ~Pool() {
+    stop_.store(true);
+    for (auto& s : slots_) s->generation.fetch_add(1);
     {
       std::lock_guard<std::mutex> lock(mu_);
-      stop_ = true;
-      ++generation_;
     }
-    start_cv_.notify_all();
+    wake_cv_.notify_all();
     for (auto& t : workers_) t.join();
   }
 
   void run(int threads, const std::function<void(int)>& task) {
-    std::lock_guard<std::mutex> call_lock(call_mu_);
     if (threads <= 1) {
       task(0);
       return;
     }
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      while ((int)workers_.size() < threads - 1) {
-        const int id = (int)workers_.size() + 1;
-        workers_.emplace_back([this, id] { worker(id); });
-      }
-      task_ = &task;
-      active_ = threads;
-      pending_ = threads - 1;
-      ++generation_;
+    std::lock_guard<std::mutex> call_lock(call_mu_);
+    while ((int)workers_.size() < threads - 1) {
+      slots_.push_back(std::make_unique<Slot>());
+      Slot* slot = slots_.back().get();
+      const int id = (int)workers_.size() + 1;
+      workers_.emplace_back([this, slot, id] { worker(*slot, id); });
     }
-    start_cv_.notify_all();
+    pending_.store(threads - 1, std::memory_order_relaxed);
+    // Only the workers this call needs are handed work: exactly `threads` threads run it.
+    for (int id = 1; id < threads; ++id) {
+      Slot& s = *slots_[id - 1];
+      s.task.store(&task, std::memory_order_relaxed);
+      s.generation.fetch_add(1);  // seq_cst: publishes task and orders against sleeping_
+    }
+    if (sleeping_.load() > 0) {
+      std::lock_guard<std::mutex> lock(mu_);
+      wake_cv_.notify_all();
+    }
     task(0);
-    std::unique_lock<std::mutex> lock(mu_);
-    done_cv_.wait(lock, [this] { return pending_ == 0; });
-    task_ = nullptr;
+    if (!spin_until([this] { return pending_.load(std::memory_order_acquire) == 0; })) {
+      std::unique_lock<std::mutex> lock(mu_);
+      caller_sleeping_.store(true);
+      done_cv_.wait(lock, [this] { return pending_.load() == 0; });
+      caller_sleeping_.store(false);
+    }
   }
 
  private:
-  void worker(int id) {
-    unsigned long seen = 0;
-    std::unique_lock<std::mutex> lock(mu_);
+  // One per worker, on its own cache line: the caller writes a worker's slot only while that
+  // worker is idle (every handed-out task finished before run() returned), so no call can be
+  // seen half-published.
+  struct alignas(64) Slot {
+    std::atomic<uint64_t> generation{0};
+    std::atomic<const std::function<void(int)>*> task{nullptr};
+  };
+
+  void worker(Slot& slot, int id) {
+    uint64_t seen = 0;
+    auto handed_work = [&] { return slot.generation.load(std::memory_order_acquire) != seen; };
     for (;;) {
-      start_cv_.wait(lock, [&] { return generation_ != seen; });
-      seen = generation_;
-      if (stop_) return;
-      if (id >= active_) continue;
-      const std::function<void(int)>* task = task_;
-      lock.unlock();
-      (*task)(id);
-      lock.lock();
-      if (--pending_ == 0) done_cv_.notify_one();
+      if (!spin_until(handed_work)) {
+        std::unique_lock<std::mutex> lock(mu_);
+        sleeping_.fetch_add(1);
+        wake_cv_.wait(lock, [&] { return slot.generation.load() != seen; });
+        sleeping_.fetch_sub(1);
+      }
+      seen = slot.generation.load(std::memory_order_acquire);
+      if (stop_.load()) return;
+      (*slot.task.load(std::memory_order_relaxed))(id);
+      if (pending_.fetch_sub(1) == 1 && caller_sleeping_.load()) {
+        std::lock_guard<std::mutex> lock(mu_);
+        done_cv_.notify_one();
+      }
     }
   }
 
-  std::mutex call_mu_;
-  std::mutex mu_;
-  std::condition_variable start_cv_, done_cv_;
+  std::mutex call_mu_;  // one parallel call at a time; other callers queue here
+  std::vector<std::unique_ptr<Slot>> slots_;
   std::vector<std::thread> workers_;
-  const std::function<void(int)>* task_ = nullptr;
-  unsigned long generation_ = 0;
-  int active_ = 0, pending_ = 0;
-  bool stop_ = false;
+  std::atomic<int> pending_{0};
+  std::atomic<int> sleeping_{0};
+  std::atomic<bool> caller_sleeping_{false};
+  std::atomic<bool> stop_{false};
+  std::mutex mu_;
+  std::condition_variable wake_cv_, done_cv_;
 };
 
 Pool& pool() {
