@@ -1,0 +1,44 @@
+package org.pruneaug.dl4j;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Accuracy and mean cross-entropy of a network on labelled images (inference mode). */
+public final class Evaluator {
+    public static final int DEFAULT_BATCH = 500;
+
+    /** Fraction of images classified correctly and mean -log p(true class), over {@code count} images. */
+    public record Accuracy(double accuracy, double loss, int count) {
+    }
+
+    private Evaluator() {
+    }
+
+    public static Accuracy evaluate(MultiLayerNetwork net, LabeledImages data) {
+        return evaluate(net, data, DEFAULT_BATCH);
+    }
+
+    public static Accuracy evaluate(MultiLayerNetwork net, LabeledImages data, int batchSize) {
+        int correct = 0;
+        double lossSum = 0;
+        int n = data.size();
+        for (int from = 0; from < n; from += batchSize) {
+            int to = Math.min(n, from + batchSize);
+            INDArray probs = net.output(data.batch(null, from, to).getFeatures(), false);
+            float[] p = probs.dup('c').data().asFloat();
+            int classes = (int) probs.size(1);
+            for (int i = 0; i < to - from; i++) {
+                int best = 0;
+                for (int c = 1; c < classes; c++) {
+                    if (p[i * classes + c] > p[i * classes + best]) {
+                        best = c;
+                    }
+                }
+                int truth = data.label(from + i);
+                correct += best == truth ? 1 : 0;
+                lossSum -= Math.log(Math.max(p[i * classes + truth], 1e-12));
+            }
+        }
+        return new Accuracy(n == 0 ? 0 : correct / (double) n, n == 0 ? 0 : lossSum / n, n);
+    }
+}

@@ -1,0 +1,202 @@
+package org.pruneaug.pruning;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.pruneaug.core.BlockShape;
+import org.pruneaug.core.InvalidInputException;
+import org.pruneaug.core.LayerAssignment;
+import org.pruneaug.dl4j.DataSplit;
+import org.pruneaug.dl4j.Evaluator;
+import org.pruneaug.dl4j.FashionMnist;
+import org.pruneaug.dl4j.GemmView;
+import org.pruneaug.dl4j.LabeledImages;
+import org.pruneaug.dl4j.ModelMetadata;
+import org.pruneaug.dl4j.Models;
+import org.pruneaug.dl4j.PrunableLayer;
+import org.pruneaug.dl4j.Trainer;
+import org.pruneaug.dl4j.TrainingBudget;
+import org.pruneaug.dl4j.ZooModel;
+
+/** Real DL4J networks on real Fashion-MNIST, kept small: a briefly trained MLP and LeNet. */
+class PruningTest {
+    static DataSplit data;
+    static LabeledImages train;
+    static MultiLayerNetwork mlp;
+    static MultiLayerNetwork lenet;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void trainSmallModels() {
+        data = FashionMnist.load(FashionMnist.DEFAULT_DIR);
+        train = data.train().head(4000);
+        mlp = ZooModel.MLP.build(1);
+        Trainer.fit(mlp, train, TrainingBudget.epochs(1).withMaxBatches(40), 1, Trainer.UpdateHook.NONE, "mlp");
+        lenet = ZooModel.LENET5.build(1);
+        Trainer.fit(lenet, train, TrainingBudget.epochs(1).withMaxBatches(20), 1, Trainer.UpdateHook.NONE, "lenet");
+    }
+
+    private static final List<LayerAssignment> MLP_PLAN = List.of(
+            new LayerAssignment("fc1", new BlockShape(4, 4), 0.9),
+            new LayerAssignment("fc2", new BlockShape(32, 1), 0.8),
+            new LayerAssignment("out", BlockShape.UNSTRUCTURED, 0.5));
+
+    private static final List<LayerAssignment> LENET_PLAN = List.of(
+            new LayerAssignment("conv1", new BlockShape(8, 1), 0.5),
+            new LayerAssignment("conv2", new BlockShape(4, 4), 0.9),
+            new LayerAssignment("fc1", new BlockShape(16, 16), 0.95));
+
+    @Test
+    void masksHoldThroughFineTuningAndTheDenseModelIsUntouched() {
+        for (MultiLayerNetwork dense : List.of(mlp, lenet)) {
+            List<LayerAssignment> plan = dense == mlp ? MLP_PLAN : LENET_PLAN;
+            INDArray denseParams = dense.params().dup();
+            PrunedNetwork p = Pruning.score(dense, new MagnitudePruner(), train, 1).apply(plan);
+            assertZerosMatchMasks(p);
+            float[][] before = weightsOf(p);
+            p.fineTune(train, TrainingBudget.epochs(1).withMaxBatches(5), 2);
+            assertZerosMatchMasks(p);
+            float[][] after = weightsOf(p);
+            for (int i = 0; i < before.length; i++) {
+                assertNotEquals(before[i][firstKept(p, i)], after[i][firstKept(p, i)], "kept weights still train");
+            }
+            assertEquals(denseParams, dense.params(), "pruning works on a copy");
+        }
+    }
+
+    @Test
+    void eachLayerReachesItsOwnSparsity() {
+        PrunedNetwork p = Pruning.score(lenet, new MagnitudePruner(), train, 1).apply(LENET_PLAN);
+        for (LayerAssignment a : LENET_PLAN) {
+            PrunableLayer l = GemmView.layer(p.layers(), a.layer());
+            long zeros = countZeros(GemmView.weights(p.network(), l));
+            long target = Math.round(a.sparsity() * l.weightCount());
+            assertTrue(Math.abs(zeros - target) <= a.block().size() / 2, a + ": " + zeros + " zeros, target " + target);
+            assertEquals(zeros, p.mask(a.layer()).prunedWeights());
+        }
+        PrunedNetwork exact = Pruning.score(mlp, new MagnitudePruner(), train, 1)
+                .apply(Pruning.uniform(GemmView.layers(mlp), BlockShape.UNSTRUCTURED, 0.95));
+        for (PruningRecord.Layer l : exact.record().layers()) {
+            double expected = l.layer().equals("out") ? 0 : Math.round(0.95 * l.weights()) / (double) l.weights();
+            assertEquals(expected, l.actualSparsity(), 0.0, l.layer() + " (the output layer stays dense by default)");
+        }
+    }
+
+    @Test
+    void gradualMagnitudeStartsDenseAndEndsAtTheTarget() {
+        Pruning scored = Pruning.score(mlp, new GradualMagnitudePruner(), train, 1);
+        List<LayerAssignment> plan = List.of(new LayerAssignment("fc1", BlockShape.UNSTRUCTURED, 0.9),
+                new LayerAssignment("fc2", new BlockShape(2, 2), 0.8));
+        PrunedNetwork p = scored.apply(plan);
+        LayerMask oneShot = p.mask("fc1");
+        assertEquals(Math.round(0.9 * 1024 * 784), oneShot.prunedWeights(), "fidelity uses the final masks");
+        p.fineTune(train, TrainingBudget.epochs(1).withMaxBatches(20), 3);
+        assertZerosMatchMasks(p);
+        assertEquals(Math.round(0.9 * 1024 * 784), countZeros(GemmView.weights(p.network(), GemmView.layer(p.layers(), "fc1"))));
+        assertEquals(0.8, p.mask("fc2").actualSparsity(), 2.0 / (1024 * 1024));
+        assertNotEquals(java.util.Arrays.toString(oneShot.keptBlocks()), java.util.Arrays.toString(p.mask("fc1").keptBlocks()),
+                "gmp re-scores the weights as they train, so its final mask is not the one-shot mask");
+    }
+
+    @Test
+    void taylorScoresAreGradientWeightedAndReproducible() {
+        TaylorPruner taylor = new TaylorPruner(4, 32);
+        Pruning a = Pruning.score(lenet, taylor, train, 5);
+        Pruning b = Pruning.score(lenet, taylor, train, 5);
+        float[] sa = a.scores("conv2");
+        assertArrayEquals(sa, b.scores("conv2"), "same seed, same batches, same scores");
+        float[] w = GemmView.weights(lenet, GemmView.layer(a.layers(), "conv2"));
+        double sum = 0;
+        for (int i = 0; i < sa.length; i++) {
+            assertTrue(sa[i] >= 0);
+            sum += sa[i];
+            if (w[i] == 0) {
+                assertEquals(0, sa[i]);
+            }
+        }
+        assertTrue(sum > 0);
+        LayerMask byTaylor = a.mask(new LayerAssignment("conv2", BlockShape.UNSTRUCTURED, 0.5));
+        LayerMask byMagnitude = Pruning.score(lenet, new MagnitudePruner(), train, 5)
+                .mask(new LayerAssignment("conv2", BlockShape.UNSTRUCTURED, 0.5));
+        assertNotEquals(java.util.Arrays.toString(byTaylor.keptBlocks()), java.util.Arrays.toString(byMagnitude.keptBlocks()));
+    }
+
+    @Test
+    void prunedModelRoundTripsWithItsRecordAndMasks() {
+        PrunedNetwork p = Pruning.score(lenet, new MagnitudePruner(), train, 1).apply(LENET_PLAN);
+        Path file = tmp.resolve("p.zip");
+        Models.save(p.network(), file, ModelMetadata.empty().with(PruningRecord.SECTION, p.record()));
+        Models.Loaded loaded = Models.load(file);
+        PruningRecord record = PruningRecord.of(loaded.metadata()).orElseThrow();
+        assertEquals(p.record(), record);
+        assertEquals(new BlockShape(4, 4), record.layer("conv2").block());
+        assertEquals(0.9, record.layer("conv2").targetSparsity());
+        assertEquals(BlockShape.UNSTRUCTURED, record.layer("out").block());
+        assertEquals(0.0, record.layer("out").actualSparsity());
+        PrunedNetwork back = PrunedNetwork.of(loaded);
+        for (LayerMask m : p.masks()) {
+            assertArrayEquals(m.keptBlocks(), back.mask(m.layer()).keptBlocks(), m.layer());
+        }
+        LabeledImages val = data.validation().head(500);
+        assertEquals(Evaluator.evaluate(p.network(), val), Evaluator.evaluate(loaded.network(), val));
+    }
+
+    @Test
+    void plansMustNameExistingLayersOnce() {
+        Pruning scored = Pruning.score(mlp, new MagnitudePruner(), train, 1);
+        InvalidInputException unknown = assertThrows(InvalidInputException.class,
+                () -> scored.apply(List.of(new LayerAssignment("conv7", BlockShape.UNSTRUCTURED, 0.5))));
+        assertTrue(unknown.getMessage().contains("conv7"));
+        assertThrows(InvalidInputException.class, () -> scored.apply(List.of(
+                new LayerAssignment("fc1", BlockShape.UNSTRUCTURED, 0.5), new LayerAssignment("fc1", BlockShape.UNSTRUCTURED, 0.6))));
+        assertThrows(InvalidInputException.class, () -> Pruner.byName("random"));
+    }
+
+    private static void assertZerosMatchMasks(PrunedNetwork p) {
+        for (LayerMask m : p.masks()) {
+            PrunableLayer l = GemmView.layer(p.layers(), m.layer());
+            float[] w = GemmView.weights(p.network(), l);
+            float[] mask = m.elementMask();
+            for (int i = 0; i < w.length; i++) {
+                if (mask[i] == 0f) {
+                    assertEquals(0f, w[i], m.layer() + " weight " + i + " is pruned");
+                }
+            }
+        }
+    }
+
+    private static float[][] weightsOf(PrunedNetwork p) {
+        return p.masks().stream().map(m -> GemmView.weights(p.network(), GemmView.layer(p.layers(), m.layer())))
+                .toArray(float[][]::new);
+    }
+
+    private static int firstKept(PrunedNetwork p, int maskIndex) {
+        float[] mask = p.masks().get(maskIndex).elementMask();
+        for (int i = 0; i < mask.length; i++) {
+            if (mask[i] == 1f) {
+                return i;
+            }
+        }
+        throw new AssertionError("nothing kept");
+    }
+
+    private static long countZeros(float[] w) {
+        long n = 0;
+        for (float v : w) {
+            n += v == 0f ? 1 : 0;
+        }
+        return n;
+    }
+}
