@@ -1,0 +1,241 @@
+// Non-GEMM operators of sparse CNN inference on the grid layout (pruneaug/grid.h). They are
+// memory-bound copies; plain loops the compiler vectorises, split over channels (or images) on
+// the library's thread pool.
+#include "pruneaug/grid.h"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "../internal.h"
+#include "../thread_pool.h"
+
+namespace {
+
+struct Geo {
+  int64_t wp, hp, guard, image;  // padded row length, padded image height, guard, floats per image
+};
+
+Geo geo(const pa_grid& g) {
+  Geo r;
+  r.wp = g.w + g.pad;
+  r.hp = g.h + g.pad;
+  r.guard = (int64_t)g.pad * r.wp + g.pad;
+  r.image = r.hp * r.wp;
+  return r;
+}
+
+int check_grid(const pa_grid* g, const char* what) {
+  if (g == nullptr) return pa::fail(PA_ERR_INVALID_ARG, std::string(what) + " grid is NULL");
+  if (g->c <= 0 || g->b <= 0 || g->h <= 0 || g->w <= 0 || g->pad < 0) {
+    return pa::fail(PA_ERR_INVALID_ARG, std::string(what) + " grid has a non-positive size");
+  }
+  const int64_t need = pa_grid_min_ldc(g->b, g->h, g->w, g->pad);
+  if (g->ldc < need) {
+    return pa::fail(PA_ERR_INVALID_ARG, std::string(what) + " grid ldc " + std::to_string(g->ldc) + " < " +
+                                            std::to_string(need));
+  }
+  return PA_OK;
+}
+
+int check_threads(int threads) {
+  return threads < 1 ? pa::fail(PA_ERR_INVALID_ARG, "threads must be >= 1") : PA_OK;
+}
+
+// Calls body(i) for i in [0, count), the range cut into `threads` contiguous parts.
+template <class F>
+void parallel_range(int threads, int64_t count, const F& body) {
+  const int parts = (int)std::max<int64_t>(1, std::min<int64_t>(threads, count));
+  if (parts == 1) {
+    for (int64_t i = 0; i < count; ++i) body(i);
+    return;
+  }
+  pa::parallel_for_threads(parts, [&](int t) {
+    const int64_t b = count * t / parts, e = count * (t + 1) / parts;
+    for (int64_t i = b; i < e; ++i) body(i);
+  });
+}
+
+// Zeroes the guards, the padding rows and the padding columns of channel plane p.
+void zero_frame(const pa_grid& g, const Geo& s, float* p) {
+  std::memset(p, 0, sizeof(float) * s.guard);
+  float* origin = p + s.guard;
+  for (int32_t b = 0; b < g.b; ++b) {
+    float* img = origin + b * s.image;
+    for (int32_t y = 0; y < g.h; ++y) std::memset(img + y * s.wp + g.w, 0, sizeof(float) * g.pad);
+    std::memset(img + g.h * s.wp, 0, sizeof(float) * g.pad * s.wp);
+  }
+  std::memset(origin + g.b * s.image, 0, sizeof(float) * s.guard);
+}
+
+}  // namespace
+
+extern "C" int64_t pa_grid_min_ldc(int32_t b, int32_t h, int32_t w, int32_t pad) {
+  if (b <= 0 || h <= 0 || w <= 0 || pad < 0) return -1;
+  const int64_t wp = w + pad, hp = h + pad, guard = (int64_t)pad * wp + pad;
+  return (int64_t)b * hp * wp + 2 * guard;
+}
+
+extern "C" int64_t pa_grid_origin(const pa_grid* g) { return g == nullptr ? 0 : geo(*g).guard; }
+
+extern "C" int pa_grid_conv_row_offsets(const pa_grid* g, int32_t kh, int32_t kw, int64_t* offsets) {
+  pa::clear_error();
+  if (int s = check_grid(g, "input")) return s;
+  if (offsets == nullptr) return pa::fail(PA_ERR_INVALID_ARG, "offsets is NULL");
+  if (kh <= 0 || kw <= 0 || kh % 2 == 0 || kw % 2 == 0 || (kh - 1) / 2 > g->pad || (kw - 1) / 2 > g->pad) {
+    return pa::fail(PA_ERR_UNSUPPORTED, "implicit GEMM needs an odd kernel reaching at most pad=" +
+                                            std::to_string(g->pad) + " pixels, got " + std::to_string(kh) + "x" +
+                                            std::to_string(kw));
+  }
+  const Geo s = geo(*g);
+  const int32_t rh = (kh - 1) / 2, rw = (kw - 1) / 2;
+  for (int32_t ci = 0; ci < g->c; ++ci) {
+    for (int32_t dy = 0; dy < kh; ++dy) {
+      for (int32_t dx = 0; dx < kw; ++dx) {
+        offsets[((int64_t)ci * kh + dy) * kw + dx] = ci * g->ldc + (int64_t)(dy - rh) * s.wp + (dx - rw);
+      }
+    }
+  }
+  return PA_OK;
+}
+
+extern "C" int pa_f32_grid_from_nchw(const float* src, const pa_grid* g, float* dst, int threads) {
+  pa::clear_error();
+  if (int s = check_grid(g, "output")) return s;
+  if (int s = check_threads(threads)) return s;
+  if (src == nullptr || dst == nullptr) return pa::fail(PA_ERR_INVALID_ARG, "NULL source or destination");
+  const Geo s = geo(*g);
+  // one task per (channel, image): the input layer has a single channel
+  parallel_range(threads, (int64_t)g->c * g->b, [&](int64_t t) {
+    const int32_t c = (int32_t)(t / g->b), b = (int32_t)(t % g->b);
+    float* img = dst + c * g->ldc + s.guard + b * s.image;
+    const float* in = src + (((int64_t)b * g->c + c) * g->h) * g->w;
+    for (int32_t y = 0; y < g->h; ++y) {
+      std::memcpy(img + y * s.wp, in + (int64_t)y * g->w, sizeof(float) * g->w);
+      std::memset(img + y * s.wp + g->w, 0, sizeof(float) * g->pad);
+    }
+    std::memset(img + g->h * s.wp, 0, sizeof(float) * g->pad * s.wp);
+    if (b == 0) std::memset(dst + c * g->ldc, 0, sizeof(float) * s.guard);
+    if (b == g->b - 1) std::memset(img + s.image, 0, sizeof(float) * s.guard);
+  });
+  return PA_OK;
+}
+
+extern "C" int pa_f32_grid_zero_padding(const pa_grid* g, float* data, int threads) {
+  pa::clear_error();
+  if (int s = check_grid(g, "")) return s;
+  if (int s = check_threads(threads)) return s;
+  if (data == nullptr) return pa::fail(PA_ERR_INVALID_ARG, "NULL data");
+  const Geo s = geo(*g);
+  parallel_range(threads, g->c, [&](int64_t c) { zero_frame(*g, s, data + c * g->ldc); });
+  return PA_OK;
+}
+
+extern "C" int pa_f32_grid_maxpool(const pa_grid* in, const float* x, int32_t kh, int32_t kw, int32_t sh,
+                                   int32_t sw, const pa_grid* out, float* y, int threads) {
+  pa::clear_error();
+  if (int s = check_grid(in, "input")) return s;
+  if (int s = check_grid(out, "output")) return s;
+  if (int s = check_threads(threads)) return s;
+  if (x == nullptr || y == nullptr) return pa::fail(PA_ERR_INVALID_ARG, "NULL input or output");
+  if (kh <= 0 || kw <= 0 || sh <= 0 || sw <= 0) return pa::fail(PA_ERR_INVALID_ARG, "non-positive pooling window");
+  if (out->c != in->c || out->b != in->b || out->h != (in->h - kh) / sh + 1 || out->w != (in->w - kw) / sw + 1 ||
+      in->h < kh || in->w < kw) {
+    return pa::fail(PA_ERR_INVALID_ARG, "pooling output grid does not match the input grid and window");
+  }
+  const Geo si = geo(*in), so = geo(*out);
+  parallel_range(threads, in->c, [&](int64_t c) {
+    float* plane = y + c * out->ldc;
+    zero_frame(*out, so, plane);
+    for (int32_t b = 0; b < in->b; ++b) {
+      const float* src = x + c * in->ldc + si.guard + b * si.image;
+      float* dst = plane + so.guard + b * so.image;
+      for (int32_t oy = 0; oy < out->h; ++oy) {
+        float* drow = dst + oy * so.wp;
+        const float* srow = src + (int64_t)oy * sh * si.wp;
+        for (int32_t ox = 0; ox < out->w; ++ox) drow[ox] = srow[(int64_t)ox * sw];
+        for (int32_t dy = 0; dy < kh; ++dy) {
+          const float* r = srow + dy * si.wp;
+          for (int32_t dx = (dy == 0 ? 1 : 0); dx < kw; ++dx) {
+            for (int32_t ox = 0; ox < out->w; ++ox) drow[ox] = std::max(drow[ox], r[(int64_t)ox * sw + dx]);
+          }
+        }
+      }
+    }
+  });
+  return PA_OK;
+}
+
+extern "C" int pa_f32_grid_im2col(const pa_grid* in, const float* x, int32_t kh, int32_t kw, int32_t sh,
+                                  int32_t sw, int32_t pad_top, int32_t pad_left, int32_t oh, int32_t ow,
+                                  float* cols, int64_t ldcols, int threads) {
+  pa::clear_error();
+  if (int s = check_grid(in, "input")) return s;
+  if (int s = check_threads(threads)) return s;
+  if (x == nullptr || cols == nullptr) return pa::fail(PA_ERR_INVALID_ARG, "NULL input or output");
+  if (kh <= 0 || kw <= 0 || sh <= 0 || sw <= 0 || oh <= 0 || ow <= 0 || pad_top < 0 || pad_left < 0) {
+    return pa::fail(PA_ERR_INVALID_ARG, "non-positive convolution geometry");
+  }
+  if (ldcols < (int64_t)in->b * oh * ow) return pa::fail(PA_ERR_INVALID_ARG, "ldcols < B*oh*ow");
+  const Geo s = geo(*in);
+  parallel_range(threads, (int64_t)in->c * kh * kw, [&](int64_t row) {
+    const int32_t ci = (int32_t)(row / (kh * kw)), dy = (int32_t)(row / kw % kh), dx = (int32_t)(row % kw);
+    float* out = cols + row * ldcols;
+    for (int32_t b = 0; b < in->b; ++b) {
+      const float* img = x + ci * in->ldc + s.guard + b * s.image;
+      for (int32_t oy = 0; oy < oh; ++oy) {
+        float* o = out + ((int64_t)b * oh + oy) * ow;
+        const int32_t iy = oy * sh + dy - pad_top;
+        if (iy < 0 || iy >= in->h) {
+          std::memset(o, 0, sizeof(float) * ow);
+          continue;
+        }
+        const float* r = img + iy * s.wp;
+        for (int32_t ox = 0; ox < ow; ++ox) {
+          const int32_t ix = ox * sw + dx - pad_left;
+          o[ox] = (ix >= 0 && ix < in->w) ? r[ix] : 0.0f;
+        }
+      }
+    }
+  });
+  return PA_OK;
+}
+
+extern "C" int pa_f32_grid_from_rows(const float* src, int64_t ld, const pa_grid* g, float* dst, int threads) {
+  pa::clear_error();
+  if (int s = check_grid(g, "output")) return s;
+  if (int s = check_threads(threads)) return s;
+  if (src == nullptr || dst == nullptr) return pa::fail(PA_ERR_INVALID_ARG, "NULL source or destination");
+  if (ld < (int64_t)g->b * g->h * g->w) return pa::fail(PA_ERR_INVALID_ARG, "ld < B*H*W");
+  const Geo s = geo(*g);
+  parallel_range(threads, g->c, [&](int64_t c) {
+    float* plane = dst + c * g->ldc;
+    zero_frame(*g, s, plane);
+    for (int32_t b = 0; b < g->b; ++b) {
+      for (int32_t y = 0; y < g->h; ++y) {
+        std::memcpy(plane + s.guard + b * s.image + y * s.wp, src + c * ld + ((int64_t)b * g->h + y) * g->w,
+                    sizeof(float) * g->w);
+      }
+    }
+  });
+  return PA_OK;
+}
+
+extern "C" int pa_f32_grid_flatten(const pa_grid* g, const float* x, float* dst, int64_t ld, int threads) {
+  pa::clear_error();
+  if (int s = check_grid(g, "input")) return s;
+  if (int s = check_threads(threads)) return s;
+  if (x == nullptr || dst == nullptr) return pa::fail(PA_ERR_INVALID_ARG, "NULL input or output");
+  if (ld < g->b) return pa::fail(PA_ERR_INVALID_ARG, "ld < B");
+  const Geo s = geo(*g);
+  parallel_range(threads, g->c, [&](int64_t c) {
+    for (int32_t y = 0; y < g->h; ++y) {
+      for (int32_t xx = 0; xx < g->w; ++xx) {
+        float* o = dst + ((c * g->h + y) * g->w + xx) * ld;
+        const float* p = x + c * g->ldc + s.guard + y * s.wp + xx;
+        for (int32_t b = 0; b < g->b; ++b) o[b] = p[b * s.image];
+      }
+    }
+  });
+  return PA_OK;
+}

@@ -1,0 +1,166 @@
+// Grid layout operators (pruneaug/grid.h) against direct loops over NCHW images, and the implicit
+// GEMM's row offsets against a direct convolution.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include "pruneaug/grid.h"
+#include "pruneaug/status.h"
+
+namespace {
+
+struct Images {
+  int b, c, h, w;
+  std::vector<float> data;  // NCHW
+  float at(int bi, int ci, int y, int x) const { return data[(((size_t)bi * c + ci) * h + y) * w + x]; }
+};
+
+Images random_images(int b, int c, int h, int w, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> u(-1.f, 1.f);
+  Images im{b, c, h, w, std::vector<float>((size_t)b * c * h * w)};
+  for (float& v : im.data) v = u(rng);
+  return im;
+}
+
+pa_grid make_grid(int c, int b, int h, int w, int pad, int extra = 3) {
+  return pa_grid{c, b, h, w, pad, pa_grid_min_ldc(b, h, w, pad) + extra};
+}
+
+float grid_at(const pa_grid& g, const std::vector<float>& d, int ci, int bi, int y, int x) {
+  const int64_t wp = g.w + g.pad, hp = g.h + g.pad;
+  return d[ci * g.ldc + pa_grid_origin(&g) + (bi * hp + y) * wp + x];
+}
+
+class GridTest : public ::testing::TestWithParam<int> {};  // threads
+
+TEST_P(GridTest, FromNchwRoundTripsAndZeroesPadding) {
+  const Images im = random_images(3, 2, 5, 7, 1);
+  const pa_grid g = make_grid(2, 3, 5, 7, 1);
+  std::vector<float> d(g.c * g.ldc, 42.f);
+  ASSERT_EQ(PA_OK, pa_f32_grid_from_nchw(im.data.data(), &g, d.data(), GetParam()));
+  for (int ci = 0; ci < 2; ++ci)
+    for (int bi = 0; bi < 3; ++bi)
+      for (int y = -1; y <= 5; ++y)
+        for (int x = -1; x <= 7; ++x) {
+          const bool inside = y >= 0 && y < 5 && x >= 0 && x < 7;
+          EXPECT_EQ(inside ? im.at(bi, ci, y, x) : 0.f, grid_at(g, d, ci, bi, y, x))
+              << "c=" << ci << " b=" << bi << " y=" << y << " x=" << x;
+        }
+}
+
+TEST_P(GridTest, ImplicitGemmOffsetsGiveTheSameConvolution) {
+  // conv 3x3 "same" computed through the offsets equals the direct convolution on NCHW
+  const int b = 2, ci_n = 3, h = 6, w = 5, co_n = 4;
+  const Images im = random_images(b, ci_n, h, w, 2);
+  const pa_grid g = make_grid(ci_n, b, h, w, 1);
+  std::vector<float> d(g.c * g.ldc);
+  ASSERT_EQ(PA_OK, pa_f32_grid_from_nchw(im.data.data(), &g, d.data(), GetParam()));
+  std::vector<int64_t> off(ci_n * 9);
+  ASSERT_EQ(PA_OK, pa_grid_conv_row_offsets(&g, 3, 3, off.data()));
+  std::mt19937 rng(3);
+  std::uniform_real_distribution<float> u(-1.f, 1.f);
+  std::vector<float> wt(co_n * ci_n * 9);
+  for (float& v : wt) v = u(rng);
+  const int64_t wp = w + 1, hp = h + 1, origin = pa_grid_origin(&g);
+  for (int co = 0; co < co_n; ++co)
+    for (int bi = 0; bi < b; ++bi)
+      for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) {
+          double direct = 0, implicit = 0;
+          const int64_t pos = (bi * hp + y) * wp + x;
+          for (int ci = 0; ci < ci_n; ++ci)
+            for (int dy = 0; dy < 3; ++dy)
+              for (int dx = 0; dx < 3; ++dx) {
+                const float wv = wt[((co * ci_n + ci) * 3 + dy) * 3 + dx];
+                const int iy = y + dy - 1, ix = x + dx - 1;
+                if (iy >= 0 && iy < h && ix >= 0 && ix < w) direct += wv * im.at(bi, ci, iy, ix);
+                implicit += wv * d[origin + off[(ci * 3 + dy) * 3 + dx] + pos];
+              }
+          EXPECT_NEAR(direct, implicit, 1e-5) << "co=" << co << " b=" << bi << " y=" << y << " x=" << x;
+        }
+}
+
+TEST_P(GridTest, MaxPoolMatchesDirectPooling) {
+  const Images im = random_images(2, 3, 7, 9, 4);
+  const pa_grid in = make_grid(3, 2, 7, 9, 1);
+  const pa_grid out = make_grid(3, 2, 3, 4, 1);
+  std::vector<float> d(in.c * in.ldc), o(out.c * out.ldc, 7.f);
+  ASSERT_EQ(PA_OK, pa_f32_grid_from_nchw(im.data.data(), &in, d.data(), GetParam()));
+  ASSERT_EQ(PA_OK, pa_f32_grid_maxpool(&in, d.data(), 2, 2, 2, 2, &out, o.data(), GetParam()));
+  for (int ci = 0; ci < 3; ++ci)
+    for (int bi = 0; bi < 2; ++bi)
+      for (int y = -1; y <= 3; ++y)
+        for (int x = -1; x <= 4; ++x) {
+          float want = 0.f;
+          if (y >= 0 && y < 3 && x >= 0 && x < 4) {
+            want = im.at(bi, ci, 2 * y, 2 * x);
+            for (int dy = 0; dy < 2; ++dy)
+              for (int dx = 0; dx < 2; ++dx) want = std::max(want, im.at(bi, ci, 2 * y + dy, 2 * x + dx));
+          }
+          EXPECT_EQ(want, grid_at(out, o, ci, bi, y, x)) << "c=" << ci << " b=" << bi << " y=" << y << " x=" << x;
+        }
+}
+
+TEST_P(GridTest, Im2colMatchesDirectGather) {
+  const Images im = random_images(2, 2, 8, 8, 5);
+  const pa_grid in = make_grid(2, 2, 8, 8, 1);
+  std::vector<float> d(in.c * in.ldc);
+  ASSERT_EQ(PA_OK, pa_f32_grid_from_nchw(im.data.data(), &in, d.data(), GetParam()));
+  // 5x5, stride 2, pad 1: oh = (8 + 2 - 5)/2 + 1 = 3
+  const int kh = 5, kw = 5, oh = 3, ow = 3, n = 2 * oh * ow;
+  std::vector<float> cols(2 * kh * kw * (n + 1), -1.f);
+  ASSERT_EQ(PA_OK, pa_f32_grid_im2col(&in, d.data(), kh, kw, 2, 2, 1, 1, oh, ow, cols.data(), n + 1, GetParam()));
+  for (int ci = 0; ci < 2; ++ci)
+    for (int dy = 0; dy < kh; ++dy)
+      for (int dx = 0; dx < kw; ++dx)
+        for (int bi = 0; bi < 2; ++bi)
+          for (int oy = 0; oy < oh; ++oy)
+            for (int ox = 0; ox < ow; ++ox) {
+              const int iy = oy * 2 + dy - 1, ix = ox * 2 + dx - 1;
+              const float want = (iy >= 0 && iy < 8 && ix >= 0 && ix < 8) ? im.at(bi, ci, iy, ix) : 0.f;
+              EXPECT_EQ(want, cols[((ci * kh + dy) * kw + dx) * (n + 1) + (bi * oh + oy) * ow + ox]);
+            }
+}
+
+TEST_P(GridTest, FromRowsAndFlattenFollowDl4jOrder) {
+  const int c = 3, b = 4, h = 2, w = 3;
+  std::vector<float> rows(c * b * h * w);
+  for (size_t i = 0; i < rows.size(); ++i) rows[i] = (float)i;
+  const pa_grid g = make_grid(c, b, h, w, 1);
+  std::vector<float> d(g.c * g.ldc, 9.f);
+  ASSERT_EQ(PA_OK, pa_f32_grid_from_rows(rows.data(), b * h * w, &g, d.data(), GetParam()));
+  std::vector<float> flat(c * h * w * b);
+  ASSERT_EQ(PA_OK, pa_f32_grid_flatten(&g, d.data(), flat.data(), b, GetParam()));
+  for (int ci = 0; ci < c; ++ci)
+    for (int bi = 0; bi < b; ++bi)
+      for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) {
+          const float v = rows[ci * b * h * w + (bi * h + y) * w + x];
+          EXPECT_EQ(v, grid_at(g, d, ci, bi, y, x));
+          EXPECT_EQ(v, flat[((ci * h + y) * w + x) * b + bi]);  // feature (c, y, x) of image b
+        }
+  ASSERT_EQ(PA_OK, pa_f32_grid_zero_padding(&g, d.data(), GetParam()));
+  EXPECT_EQ(0.f, grid_at(g, d, 1, 1, 0, w));
+  EXPECT_EQ(0.f, grid_at(g, d, 1, 1, h, 0));
+}
+
+INSTANTIATE_TEST_SUITE_P(Threads, GridTest, ::testing::Values(1, 2, 3));
+
+TEST(GridErrors, BadArgumentsAreErrorsNotCrashes) {
+  pa_grid g{1, 1, 4, 4, 1, 10};  // ldc too small
+  std::vector<float> d(100);
+  EXPECT_EQ(PA_ERR_INVALID_ARG, pa_f32_grid_zero_padding(&g, d.data(), 1));
+  EXPECT_EQ(PA_ERR_INVALID_ARG, pa_f32_grid_zero_padding(nullptr, d.data(), 1));
+  g.ldc = pa_grid_min_ldc(1, 4, 4, 1);
+  std::vector<int64_t> off(25);
+  EXPECT_EQ(PA_ERR_UNSUPPORTED, pa_grid_conv_row_offsets(&g, 5, 5, off.data()));  // reach 2 > pad 1
+  EXPECT_EQ(PA_ERR_UNSUPPORTED, pa_grid_conv_row_offsets(&g, 2, 2, off.data()));  // even kernel
+  pa_grid out{1, 1, 3, 3, 1, pa_grid_min_ldc(1, 3, 3, 1)};
+  EXPECT_EQ(PA_ERR_INVALID_ARG, pa_f32_grid_maxpool(&g, d.data(), 2, 2, 2, 2, &out, d.data(), 1));
+  EXPECT_EQ(PA_ERR_INVALID_ARG, pa_f32_grid_zero_padding(&g, d.data(), 0));
+}
+
+}  // namespace
