@@ -32,8 +32,8 @@ public final class BsrMatrix {
 
     private BsrMatrix(int rows, int cols, BlockShape block, int[] rowPtr, int[] colIdx, float[] values,
             boolean validate) {
-        NativeCalls.requirePositive(rows, "rows");
-        NativeCalls.requirePositive(cols, "cols");
+        OffHeap.requirePositive(rows, "rows");
+        OffHeap.requirePositive(cols, "cols");
         this.rows = rows;
         this.cols = cols;
         this.block = Objects.requireNonNull(block, "block");
@@ -59,8 +59,8 @@ public final class BsrMatrix {
      * (e.g. 1x1) pattern inside a block stays exact. {@code keep == null} keeps non-zero blocks.
      */
     public static BsrMatrix fromDense(float[] dense, int rows, int cols, BlockShape block, boolean[] keep) {
-        NativeCalls.requirePositive(rows, "rows");
-        NativeCalls.requirePositive(cols, "cols");
+        OffHeap.requirePositive(rows, "rows");
+        OffHeap.requirePositive(cols, "cols");
         Objects.requireNonNull(block, "block");
         long size = (long) rows * cols;
         requireLength(dense, size, "dense weight", rows, cols);
@@ -97,8 +97,8 @@ public final class BsrMatrix {
      * without replacement, values uniform in [-1, 1): what the profiler and the tests measure.
      */
     public static BsrMatrix random(int rows, int cols, BlockShape block, double density, Random random) {
-        NativeCalls.requirePositive(rows, "rows");
-        NativeCalls.requirePositive(cols, "cols");
+        OffHeap.requirePositive(rows, "rows");
+        OffHeap.requirePositive(cols, "cols");
         if (!(density >= 0.0 && density <= 1.0)) {
             throw new IllegalArgumentException("density " + density + " is outside [0, 1]");
         }

@@ -19,7 +19,7 @@ public final class Cuda {
             String jni = "org/pruneaug/nativ/" + Loader.getPlatform() + "/"
                     + System.mapLibraryName("jniPaCudaNative");
             if (Cuda.class.getClassLoader().getResource(jni) == null) {
-                return "libpruneaug_cuda not built (no nvcc when this jar was built)";
+                return "libpruneaug_cuda not built (the build found no nvcc)";
             }
             try {
                 Loader.load(PaCudaNative.class);

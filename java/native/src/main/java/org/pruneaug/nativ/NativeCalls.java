@@ -1,9 +1,8 @@
 package org.pruneaug.nativ;
 
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.FloatPointer;
 
-/** Turns native status codes into Java exceptions and checks off-heap buffers before a call. */
+/** Turns native status codes into Java exceptions. */
 final class NativeCalls {
     private NativeCalls() {
     }
@@ -29,32 +28,5 @@ final class NativeCalls {
 
     static String string(BytePointer p) {
         return p == null || p.isNull() ? "" : p.getString();
-    }
-
-    /**
-     * Checks that {@code p} holds at least {@code needed} floats from its position. A pointer whose
-     * size JavaCPP does not know (limit and capacity 0, e.g. wrapped from a raw address) is refused:
-     * the kernel would read or write past it without any way to notice.
-     */
-    static void requireFloats(FloatPointer p, long needed, String what) {
-        if (p == null || p.isNull()) {
-            throw new IllegalArgumentException(what + " is null");
-        }
-        long size = p.limit() > 0 ? p.limit() : p.capacity();
-        if (size <= 0) {
-            throw new IllegalArgumentException(what + " has unknown size: allocate it with new FloatPointer(size)"
-                    + " or set its limit()");
-        }
-        long available = size - p.position();
-        if (available < needed) {
-            throw new IllegalArgumentException(what + " holds " + Math.max(0, available)
-                    + " floats from its position but " + needed + " are needed");
-        }
-    }
-
-    static void requirePositive(int value, String what) {
-        if (value <= 0) {
-            throw new IllegalArgumentException(what + " must be positive, got " + value);
-        }
     }
 }

@@ -50,16 +50,7 @@ public final class PreparedBsr implements AutoCloseable {
     public void run(FloatPointer x, int ldx, FloatPointer y, int ldy, int n, FloatPointer bias, boolean relu,
             int threads) {
         NativeBsr w = open();
-        NativeCalls.requirePositive(n, "n");
-        NativeCalls.requirePositive(threads, "threads");
-        if (ldx < n || ldy < n) {
-            throw new IllegalArgumentException("leading dimensions ldx=" + ldx + ", ldy=" + ldy + " must be >= n=" + n);
-        }
-        NativeCalls.requireFloats(x, (long) (cols - 1) * ldx + n, "X [" + cols + " x " + n + ", ldx " + ldx + "]");
-        NativeCalls.requireFloats(y, (long) (rows - 1) * ldy + n, "Y [" + rows + " x " + n + ", ldy " + ldy + "]");
-        if (bias != null) {
-            NativeCalls.requireFloats(bias, rows, "bias");
-        }
+        OffHeap.checkGemm(rows, cols, x, ldx, y, ldy, n, bias, threads);
         int act = relu ? PaNative.PA_ACT_RELU : PaNative.PA_ACT_NONE;
         NativeCalls.check(PaNative.pa_f32_bsrmm(kernel.index(), w.view(), n, x, ldx, y, ldy, bias, act, threads),
                 kernel.name());
@@ -67,7 +58,7 @@ public final class PreparedBsr implements AutoCloseable {
 
     /** Convenience for tests and one-off calls: copies X in and Y out. X is k x n row-major. */
     public float[] run(float[] x, int n, float[] bias, boolean relu, int threads) {
-        NativeCalls.requirePositive(n, "n");
+        OffHeap.requirePositive(n, "n");
         if (x == null || x.length != (long) cols * n) {
             throw new IllegalArgumentException("X must hold k*n = " + cols + "*" + n + " floats, got "
                     + (x == null ? "null" : x.length));

@@ -34,15 +34,7 @@ public final class PreparedCudaBsr implements AutoCloseable {
 
     public void run(FloatPointer x, int ldx, FloatPointer y, int ldy, int n, FloatPointer bias, boolean relu) {
         PaCudaNative.CudaBsr d = open();
-        NativeCalls.requirePositive(n, "n");
-        if (ldx < n || ldy < n) {
-            throw new IllegalArgumentException("leading dimensions ldx=" + ldx + ", ldy=" + ldy + " must be >= n=" + n);
-        }
-        NativeCalls.requireFloats(x, (long) (cols - 1) * ldx + n, "X [" + cols + " x " + n + ", ldx " + ldx + "]");
-        NativeCalls.requireFloats(y, (long) (rows - 1) * ldy + n, "Y [" + rows + " x " + n + ", ldy " + ldy + "]");
-        if (bias != null) {
-            NativeCalls.requireFloats(bias, rows, "bias");
-        }
+        OffHeap.checkGemm(rows, cols, x, ldx, y, ldy, n, bias, 1);
         int act = relu ? PaNative.PA_ACT_RELU : PaNative.PA_ACT_NONE;
         NativeCalls.check(PaCudaNative.pa_cuda_bsrmm_host(d, n, x, ldx, y, ldy, bias, act), "pa_cuda_bsrmm_host");
     }
@@ -50,8 +42,8 @@ public final class PreparedCudaBsr implements AutoCloseable {
     /** Kernel-only median milliseconds of one call with X, Y resident on the device (CUDA events). */
     public double medianKernelMs(int n, int reps) {
         PaCudaNative.CudaBsr d = open();
-        NativeCalls.requirePositive(n, "n");
-        NativeCalls.requirePositive(reps, "reps");
+        OffHeap.requirePositive(n, "n");
+        OffHeap.requirePositive(reps, "reps");
         try (FloatPointer ms = new FloatPointer(1)) {
             NativeCalls.check(PaCudaNative.pa_cuda_bsrmm_time(d, n, reps, ms), "pa_cuda_bsrmm_time");
             return ms.get();

@@ -1,0 +1,67 @@
+package org.pruneaug.platforms;
+
+import java.util.Map;
+import java.util.Optional;
+import org.bytedeco.javacpp.FloatPointer;
+import org.pruneaug.core.BlockShape;
+import org.pruneaug.nativ.BsrMatrix;
+
+/**
+ * Dense baseline: the masked weight multiplied densely with a BLAS sgemm (OpenBLAS or MKL). Its
+ * latency does not depend on block shape or density; every speedup is measured against it.
+ */
+final class DenseBlasPlatform extends BasePlatform {
+    private final Blas blas;
+
+    DenseBlasPlatform(PlatformDescriptor descriptor) {
+        super(descriptor);
+        this.blas = Blas.named(descriptor.blas());
+    }
+
+    @Override
+    Optional<String> libraryUnavailableReason() {
+        return blas.unavailableReason();
+    }
+
+    @Override
+    public Map<String, String> libraryVersions() {
+        return Map.of(blas.name(), blas.version());
+    }
+
+    @Override
+    public String kernelName(BlockShape block) {
+        return "cblas_sgemm (" + blas.name() + ")";
+    }
+
+    @Override
+    public Map<String, Integer> pinThreads(int threads) {
+        blas.pinThreads(threads);
+        return Map.of(blas.name(), threads);
+    }
+
+    @Override
+    public PreparedGemm prepare(BsrMatrix w, float[] bias, boolean relu) {
+        checkPrepare(w, bias);
+        int m = w.rows();
+        int k = w.cols();
+        FloatPointer weight = new FloatPointer(w.toDense());
+        return new AbstractPreparedGemm(m, k, kernelName(w.block())) {
+            @Override
+            void compute(FloatPointer x, int ldx, FloatPointer y, int ldy, int n, int threads) {
+                blas.pinThreads(threads);
+                if (bias != null) {
+                    Epilogue.fillBias(y, ldy, m, n, bias);
+                }
+                blas.sgemm(m, n, k, weight, k, x, ldx, bias == null ? 0f : 1f, y, ldy);
+                if (relu) {
+                    Epilogue.relu(y, ldy, m, n);
+                }
+            }
+
+            @Override
+            void release() {
+                weight.close();
+            }
+        };
+    }
+}
