@@ -8,6 +8,8 @@ import java.util.concurrent.Callable;
 import org.pruneaug.core.BlockShape;
 import org.pruneaug.core.GemmShape;
 import org.pruneaug.core.InvalidInputException;
+import org.pruneaug.dl4j.GemmView;
+import org.pruneaug.dl4j.Models;
 import org.pruneaug.platforms.LayerShapes;
 import org.pruneaug.platforms.Platforms;
 import org.pruneaug.platforms.ProfileReport;
@@ -41,12 +43,17 @@ public final class ProfileCommand implements Callable<Integer> {
         String list;
 
         @Option(names = "--model", paramLabel = "FILE", required = true,
-                description = "The layers of a model: a shape list (.txt as in bench/shapes/, or .json).")
+                description = {"The prunable layers of a model: a DL4J model zip (GEMMs at --batch images),",
+                    "or a shape list (.txt as in bench/shapes/, or .json)."})
         Path model;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Shapes shapes;
+
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "64",
+            description = "Images per batch when shapes come from a model zip (default: ${DEFAULT-VALUE}).")
+    int batch;
 
     @Option(names = "--blocks", paramLabel = "RxC[,...]",
             description = "Block shapes (default: " + DEFAULT_BLOCKS + ", those each platform supports).")
@@ -91,8 +98,7 @@ public final class ProfileCommand implements Callable<Integer> {
                 ? List.of(platforms.defaultPlatform().orElseThrow(
                         () -> new InvalidInputException("no platform is available here; see 'pruneaug platforms'")))
                 : platforms.parseList(platformIds));
-        List<GemmShape> gemms = shapes.list != null ? GemmShape.parseList(shapes.list)
-                : LayerShapes.read(shapes.model).stream().map(LayerShapes.Layer::shape).distinct().toList();
+        List<GemmShape> gemms = shapes.list != null ? GemmShape.parseList(shapes.list) : modelShapes(shapes.model);
         List<Double> grid = parseDensities(densities);
         List<BlockShape> explicitBlocks = blocks == null ? null : BlockShape.parseList(blocks);
         checkOutput(out, ".json", "--out");
@@ -132,6 +138,17 @@ public final class ProfileCommand implements Callable<Integer> {
             System.err.println("pruneaug: plot written to " + plot);
         }
         return PruneAugCli.EXIT_OK;
+    }
+
+    /** The distinct layer GEMMs of a model zip (through the dl4j GEMM view) or of a shape list. */
+    private List<GemmShape> modelShapes(Path model) {
+        if (!model.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".zip")) {
+            return LayerShapes.read(model).stream().map(LayerShapes.Layer::shape).distinct().toList();
+        }
+        if (batch < 1) {
+            throw new InvalidInputException("--batch must be >= 1, got " + batch);
+        }
+        return GemmView.layers(Models.load(model).network()).stream().map(l -> l.gemm(batch)).distinct().toList();
     }
 
     /** The dense platform speedups are computed against: one listed, else dense-openblas added first. */

@@ -27,8 +27,8 @@ public final class LayerShapes {
     public static List<Layer> read(Path file) {
         String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         if (name.endsWith(".zip")) {
-            throw new InvalidInputException(file + " is a model archive; reading layer shapes from DL4J models is not"
-                    + " wired in yet: give --shapes MxKxN,... or a shape list (.txt as in bench/shapes/, or .json)");
+            throw new InvalidInputException(file + " is a model archive: its layer shapes come from the dl4j module's"
+                    + " GemmView (the CLI's --model does that); here give a shape list (.txt or .json)");
         }
         if (!Files.isRegularFile(file)) {
             throw new InvalidInputException("shape list " + file + " does not exist");
