@@ -73,7 +73,7 @@ public final class Models {
         }
         MultiLayerNetwork net;
         try (InputStream in = Files.newInputStream(file)) {
-            net = ModelSerializer.restoreMultiLayerNetwork(in, true);
+            net = OneDnn.attach(ModelSerializer.restoreMultiLayerNetwork(in, true));
         } catch (IOException | RuntimeException e) {
             throw new InvalidInputException(file + " is not a loadable DL4J MultiLayerNetwork zip: " + firstLine(e));
         }

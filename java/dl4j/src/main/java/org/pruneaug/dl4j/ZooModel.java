@@ -73,7 +73,7 @@ public enum ZooModel {
     public MultiLayerNetwork build(long seed) {
         MultiLayerNetwork net = new MultiLayerNetwork(configuration(seed));
         net.init();
-        return net;
+        return OneDnn.attach(net);
     }
 
     public MultiLayerConfiguration configuration(long seed) {

@@ -32,7 +32,7 @@ class FashionMnistTest {
         int[] thousand = new int[LabeledImages.CLASSES];
         Arrays.fill(thousand, 1000);
         assertArrayEquals(thousand, perClass, "Fashion-MNIST's test set has 1000 images per class");
-        float[] px = test.batch(null, 0, 1).getFeatures().toFloatVector();
+        float[] px = test.batch(null, 0, 1).getFeatures().dup('c').data().asFloat();
         assertEquals(LabeledImages.PIXELS, px.length);
         for (float p : px) {
             assertTrue(p >= 0 && p <= 1, "pixels are scaled to [0, 1]");
@@ -49,8 +49,8 @@ class FashionMnistTest {
         for (int i = 0; i < 100; i++) {
             assertEquals(a.validation().label(i), b.validation().label(i));
         }
-        assertArrayEquals(a.validation().batch(null, 0, 8).getFeatures().toFloatVector(),
-                b.validation().batch(null, 0, 8).getFeatures().toFloatVector());
+        assertArrayEquals(a.validation().batch(null, 0, 8).getFeatures().dup('c').data().asFloat(),
+                b.validation().batch(null, 0, 8).getFeatures().dup('c').data().asFloat());
     }
 
     @Test
@@ -64,11 +64,11 @@ class FashionMnistTest {
         assertEquals(2, d.size());
         assertEquals(3, d.label(0));
         assertEquals(9, d.label(1));
-        float[] f = d.batch(null, 0, 2).getFeatures().toFloatVector();
+        float[] f = d.batch(null, 0, 2).getFeatures().dup('c').data().asFloat();
         assertEquals(1f, f[0]);
         assertEquals(0.2f, f[784 + 1], 1e-6);
         assertArrayEquals(new float[] {0, 0, 0, 1, 0, 0, 0, 0, 0, 0},
-                d.batch(null, 0, 1).getLabels().toFloatVector());
+                d.batch(null, 0, 1).getLabels().dup('c').data().asFloat());
     }
 
     @Test
