@@ -1,18 +1,130 @@
 package org.pruneaug.cli;
 
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.pruneaug.core.Hardware;
+import org.pruneaug.core.InvalidInputException;
+import org.pruneaug.core.Json;
+import org.pruneaug.core.Provenance;
+import org.pruneaug.dl4j.LabeledImages;
+import org.pruneaug.dl4j.Models;
+import org.pruneaug.inference.Agreement;
+import org.pruneaug.inference.Placement;
+import org.pruneaug.inference.SparseNetwork;
+import org.pruneaug.inference.Timing;
+import org.pruneaug.platforms.Platforms;
+import org.pruneaug.platforms.SparsePlatform;
+import org.pruneaug.pruning.PrunedNetwork;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 @Command(name = "infer", mixinStandardHelpOptions = true,
-        description = "Run a pruned model on a platform's sparse kernels and compare with dense.")
+        description = {"Run a pruned model on a platform's sparse kernels (its pruned layers; the others on the dense "
+                + "baseline) and the same model dense on the dense baseline, in the same run: latency per batch, "
+                + "speedup, per-operator breakdown, and agreement with DL4J's outputs on test images."})
 public final class InferCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    DataOptions data;
+
+    @Option(names = "--model", required = true, paramLabel = "P.zip", description = "Pruned (or dense) DL4J model zip.")
+    Path model;
+
+    @Option(names = "--platform", required = true, paramLabel = "ID", description = "Sparse platform (see 'pruneaug platforms').")
+    String platform;
+
+    @Option(names = "--dense-platform", paramLabel = "ID", description = "Dense baseline (default: ${DEFAULT-VALUE}).")
+    String densePlatform = "dense-openblas";
+
+    @Option(names = "--batch", paramLabel = "B", description = "Images per batch (default: ${DEFAULT-VALUE}).")
+    int batch = 64;
+
+    @Option(names = "--threads", paramLabel = "T", description = "Threads of every kernel library (default: the cores).")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--reps", paramLabel = "N", description = "Timed forward passes per network (default: ${DEFAULT-VALUE}).")
+    int reps = 30;
+
+    @Option(names = "--check-images", paramLabel = "N",
+            description = "Test images compared against DL4J (default: ${DEFAULT-VALUE}; 0 = skip).")
+    int checkImages = 2000;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the measurements as JSON.")
+    Path json;
+
+    /** The JSON of one infer run. */
+    public record Report(String model, String platform, String densePlatform, int batch, int threads, Timing sparse,
+                         Timing dense, double speedup, Agreement agreement, Provenance provenance) {
+    }
+
     @Override
     public Integer call() {
-        System.err.println("pruneaug infer: not implemented yet");
-        return PruneAugCli.EXIT_FAILURE;
+        if (batch < 1 || threads < 1 || reps < 1 || checkImages < 0) {
+            throw new InvalidInputException("--batch, --threads and --reps must be >= 1 and --check-images >= 0");
+        }
+        if (json != null) {
+            CliFiles.checkWritable(json, "--json");
+        }
+        Platforms platforms = Platforms.load();
+        SparsePlatform sparse = available(platforms.get(platform));
+        SparsePlatform dense = available(platforms.get(densePlatform));
+        PrunedNetwork pruned = PrunedNetwork.of(Models.load(model));
+        Timing denseTiming;
+        Timing sparseTiming;
+        Agreement agreement = null;
+        try (SparseNetwork d = SparseNetwork.compile(pruned.network(), l -> Placement.dense(dense), batch);
+                SparseNetwork s = SparseNetwork.compile(pruned.network(), l -> pruned.plan().stream()
+                        .anyMatch(a -> a.layer().equals(l.name()) && a.sparsity() > 0)
+                        ? new Placement(sparse, pruned.mask(l.name())) : Placement.dense(dense), batch)) {
+            // alternate the two so that neither gets a quieter machine
+            denseTiming = d.time(5, reps, threads);
+            sparseTiming = s.time(5, reps, threads);
+            Timing dense2 = d.time(0, reps, threads);
+            Timing sparse2 = s.time(0, reps, threads);
+            denseTiming = dense2.medianMs() < denseTiming.medianMs() ? dense2 : denseTiming;
+            sparseTiming = sparse2.medianMs() < sparseTiming.medianMs() ? sparse2 : sparseTiming;
+            if (checkImages > 0) {
+                LabeledImages test = data.load().test();
+                agreement = Agreement.check(s, pruned.network(), test.head(Math.min(checkImages, test.size())), threads);
+            }
+        }
+        print("dense on " + dense.id(), denseTiming);
+        print("pruned on " + sparse.id(), sparseTiming);
+        double speedup = denseTiming.medianMs() / sparseTiming.medianMs();
+        System.out.printf(Locale.ROOT, "speedup %.2fx (batch %d, %d threads; median of %d passes, best of 2 rounds)%n",
+                speedup, batch, threads, reps);
+        if (agreement != null) {
+            System.out.printf(Locale.ROOT, "agreement with DL4J on %d test images: same class %.2f%%, max |p - p_dl4j| %.2e%n",
+                    agreement.images(), 100 * agreement.argmaxAgreement(), agreement.maxAbsDiff());
+        }
+        if (json != null) {
+            Json.write(json, new Report(model.toString(), sparse.id(), dense.id(), batch, threads, sparseTiming, denseTiming,
+                    speedup, agreement, Provenance.now(Hardware.host())));
+            System.out.println("wrote " + json);
+        }
+        return PruneAugCli.EXIT_OK;
+    }
+
+    private static SparsePlatform available(SparsePlatform p) {
+        p.unavailableReason().ifPresent(why -> {
+            throw new InvalidInputException("platform " + p.id() + " is not available here: " + why);
+        });
+        return p;
+    }
+
+    private static void print(String title, Timing t) {
+        System.out.printf(Locale.ROOT, "%s: %.3f ms per batch (min %.3f, max %.3f)%n", title, t.medianMs(), t.minMs(),
+                t.maxMs());
+        List<Timing.OpTime> ops = t.ops();
+        for (Timing.OpTime o : ops) {
+            System.out.printf(Locale.ROOT, "  %-22s %-8s %-16s %-28s %8.3f ms%n", o.op().name(), o.op().kind(),
+                    o.op().gemm() == null ? "" : o.op().gemm().toString(), o.op().kernel() == null ? "" : o.op().kernel(),
+                    o.medianMs());
+        }
     }
 }

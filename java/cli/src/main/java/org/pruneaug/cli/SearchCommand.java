@@ -1,18 +1,118 @@
 package org.pruneaug.cli;
 
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.pruneaug.core.BlockShape;
+import org.pruneaug.core.InvalidInputException;
+import org.pruneaug.dl4j.TrainingBudget;
+import org.pruneaug.pruning.Pruner;
+import org.pruneaug.search.PruneAugSearch;
+import org.pruneaug.search.SearchConfig;
+import org.pruneaug.search.SearchResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 @Command(name = "search", mixinStandardHelpOptions = true,
-        description = "Search per-layer block shape and sparsity minimising platform latency under an accuracy budget.")
+        description = {"Search per-layer block shape and sparsity minimising the latency measured on a sparse "
+                + "platform, subject to an accuracy-loss budget; measure the result against dense, unstructured and "
+                + "uniform-block baselines in the same run.",
+                "Writes DIR/result.json, DIR/pruned.zip, DIR/report.md and DIR/pareto.png. Interrupted searches resume "
+                + "from DIR; a DIR holding another search is refused."})
 public final class SearchCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    DataOptions data;
+
+    @Option(names = "--model", required = true, paramLabel = "M.zip", description = "Trained dense DL4J model zip.")
+    Path model;
+
+    @Option(names = "--platform", required = true, paramLabel = "ID", description = "Target sparse platform (see 'pruneaug platforms').")
+    String platform;
+
+    @Option(names = "--dense-platform", paramLabel = "ID", description = "Dense baseline (default: ${DEFAULT-VALUE}).")
+    String densePlatform = "dense-openblas";
+
+    @Option(names = "--method", required = true, paramLabel = "METHOD", description = "Pruner: magnitude, gmp or taylor.")
+    String method;
+
+    @Option(names = "--max-accuracy-loss", required = true, paramLabel = "PTS",
+            description = "Accuracy budget in points: fine-tuned validation accuracy >= dense - PTS.")
+    double maxAccuracyLoss;
+
+    @Option(names = "--threads", paramLabel = "T", description = "Threads of every kernel library (default: the cores).")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--batch", paramLabel = "B", description = "Inference batch size (default: ${DEFAULT-VALUE}).")
+    int batch = 64;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
+    Path out;
+
+    @Option(names = "--sparsities", paramLabel = "S,S,...", split = ",",
+            description = "Per-layer sparsity grid (default: 0.5,0.6,0.7,0.8,0.85,0.9,0.93,0.95,0.97,0.98).")
+    List<Double> sparsities = SearchConfig.DEFAULT_SPARSITIES;
+
+    @Option(names = "--blocks", paramLabel = "RxC,...", description = "Candidate block shapes (default: all the platform supports).")
+    String blocks;
+
+    @Option(names = "--finetune-epochs", paramLabel = "E", description = "Fine-tuning epochs per candidate (default: ${DEFAULT-VALUE}).")
+    int finetuneEpochs = 1;
+
+    @Option(names = "--finetune-fraction", paramLabel = "F",
+            description = "Fraction of the training split one fine-tuning epoch visits (default: ${DEFAULT-VALUE}).")
+    double finetuneFraction = 1.0;
+
+    @Option(names = "--finetune-batches", paramLabel = "N", description = "Cap on fine-tuning updates per candidate (0 = none).")
+    int finetuneBatches;
+
+    @Option(names = "--lr", paramLabel = "RATE", description = "Fine-tuning Adam learning rate (default: ${DEFAULT-VALUE}).")
+    double learningRate = 2e-4;
+
+    @Option(names = "--sensitivity-images", paramLabel = "N",
+            description = "Validation images of the cheap fidelity (default: ${DEFAULT-VALUE}).")
+    int sensitivityImages = 1000;
+
+    @Option(names = "--frontier-size", paramLabel = "N", description = "Frontier points kept for probing (default: ${DEFAULT-VALUE}).")
+    int frontierSize = 16;
+
+    @Option(names = "--max-finetunes", paramLabel = "N",
+            description = "Cap on PruneAug's fine-tuning probes (default: ${DEFAULT-VALUE}).")
+    int maxFineTunes = 5;
+
+    @Option(names = "--seed", description = "Seed (default: ${DEFAULT-VALUE}).")
+    long seed = 1;
+
     @Override
     public Integer call() {
-        System.err.println("pruneaug search: not implemented yet");
-        return PruneAugCli.EXIT_FAILURE;
+        Pruner.byName(method); // unknown method: error before any work
+        if (maxAccuracyLoss < 0) {
+            throw new InvalidInputException("--max-accuracy-loss must be >= 0, got " + maxAccuracyLoss);
+        }
+        List<BlockShape> blockList = blocks == null ? List.of() : BlockShape.parseList(blocks);
+        TrainingBudget budget = new TrainingBudget(finetuneEpochs, finetuneBatches, finetuneFraction, TrainingBudget.DEFAULT_BATCH,
+                learningRate);
+        SearchConfig cfg = new SearchConfig(model, platform, densePlatform, method, maxAccuracyLoss, threads, batch, out,
+                data.dataDir, sparsities, blockList, budget, sensitivityImages, frontierSize, maxFineTunes, seed);
+        SearchResult r = PruneAugSearch.run(cfg, System.err);
+        printTable(r);
+        return PruneAugCli.EXIT_OK;
+    }
+
+    static void printTable(SearchResult r) {
+        System.out.printf(Locale.ROOT, "%-16s %9s %9s %9s %12s %9s %12s %10s%n", "network", "sparsity", "val acc",
+                "test acc", "measured ms", "speedup", "predicted ms", "pred err");
+        for (SearchResult.Network n : r.networks()) {
+            System.out.printf(Locale.ROOT, "%-16s %9.3f %8.2f%% %8.2f%% %12.3f %8.2fx %12.3f %+9.1f%%%n", n.name(),
+                    n.overallSparsity(), 100 * n.validationAccuracy(), 100 * n.testAccuracy(), n.measuredMs(),
+                    n.speedupVsDense(), n.predictedMs(), 100 * n.predictionError());
+        }
+        System.out.println("PruneAug assignment: " + Arrays.toString(r.assignment().stream()
+                .map(l -> l.layer() + "=" + l.block() + "@" + l.sparsity()).toArray()));
     }
 }

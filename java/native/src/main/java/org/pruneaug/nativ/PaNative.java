@@ -4,6 +4,7 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.annotation.Cast;
 import org.bytedeco.javacpp.annotation.Const;
@@ -15,7 +16,7 @@ import org.bytedeco.javacpp.annotation.Platform;
  * function. Nothing here checks arguments: use {@link BsrMatrix}, {@link Kernels} and
  * {@link PreparedBsr}, which validate before they cross into native code.
  */
-@Platform(include = {"pruneaug/status.h", "pruneaug/bsr.h", "pruneaug/bsrmm.h"}, link = "pruneaug")
+@Platform(include = {"pruneaug/status.h", "pruneaug/bsr.h", "pruneaug/bsrmm.h", "pruneaug/grid.h"}, link = "pruneaug")
 public final class PaNative {
     static {
         Loader.load();
@@ -130,4 +131,67 @@ public final class PaNative {
 
     public static native int pa_f32_bsrmm(int kernel, @Const BsrF32 w, int n, @Const FloatPointer x, int ldx,
             FloatPointer y, int ldy, @Const FloatPointer bias, int act, int threads);
+
+    /** {@code pa_grid}: geometry of a grid activation tensor (pruneaug/grid.h). */
+    @Name("pa_grid")
+    public static class GridF32 extends Pointer {
+        static {
+            Loader.load();
+        }
+
+        public GridF32() {
+            super((Pointer) null);
+            allocate();
+        }
+
+        private native void allocate();
+
+        public native int c();
+
+        public native GridF32 c(int c);
+
+        public native int b();
+
+        public native GridF32 b(int b);
+
+        public native int h();
+
+        public native GridF32 h(int h);
+
+        public native int w();
+
+        public native GridF32 w(int w);
+
+        public native int pad();
+
+        public native GridF32 pad(int pad);
+
+        public native long ldc();
+
+        public native GridF32 ldc(long ldc);
+    }
+
+    // grid.h
+    public static native long pa_grid_min_ldc(int b, int h, int w, int pad);
+
+    public static native long pa_grid_origin(@Const GridF32 g);
+
+    public static native int pa_grid_conv_row_offsets(@Const GridF32 g, int kh, int kw,
+            @Cast("int64_t*") LongPointer offsets);
+
+    public static native int pa_f32_grid_from_nchw(@Const FloatPointer src, @Const GridF32 g, FloatPointer dst, int threads);
+
+    public static native int pa_f32_grid_zero_padding(@Const GridF32 g, FloatPointer data, int threads);
+
+    public static native int pa_f32_grid_maxpool(@Const GridF32 in, @Const FloatPointer x, int kh, int kw, int sh, int sw,
+            @Const GridF32 out, FloatPointer y, int threads);
+
+    public static native int pa_f32_grid_im2col(@Const GridF32 in, @Const FloatPointer x, int kh, int kw, int sh, int sw,
+            int padTop, int padLeft, int oh, int ow, FloatPointer cols, long ldcols, int threads);
+
+    public static native int pa_f32_grid_from_rows(@Const FloatPointer src, long ld, @Const GridF32 g, FloatPointer dst,
+            int threads);
+
+    public static native int pa_f32_grid_flatten(@Const GridF32 g, @Const FloatPointer x, FloatPointer dst, long ld,
+            int threads);
 }

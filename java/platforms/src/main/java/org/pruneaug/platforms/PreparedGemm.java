@@ -1,6 +1,7 @@
 package org.pruneaug.platforms;
 
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.LongPointer;
 import org.pruneaug.nativ.OffHeap;
 
 /**
@@ -39,6 +40,23 @@ public interface PreparedGemm extends AutoCloseable {
             yp.get(y);
             return y;
         }
+    }
+
+    /**
+     * Whether {@link #runRowOffsets} works: X rows addressed by offset, what the sparse runtime's
+     * implicit-GEMM convolution needs (no im2col matrix). Libraries that take a plain X do not.
+     */
+    default boolean supportsRowOffsets() {
+        return false;
+    }
+
+    /**
+     * Computes Y where X row r is the n floats at {@code xOrigin + rowOffsets[r]} (offsets may be
+     * negative); Y row-major with leading dimension ldy from yOrigin.
+     */
+    default void runRowOffsets(FloatPointer xOrigin, LongPointer rowOffsets, FloatPointer yOrigin, int ldy, int n,
+            int threads) {
+        throw new UnsupportedOperationException(kernel() + " cannot address X rows by offset");
     }
 
     @Override

@@ -1,0 +1,77 @@
+package org.pruneaug.core.plot;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.nio.file.Path;
+import java.util.List;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.annotations.XYTextAnnotation;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.TextAnchor;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.pruneaug.core.AtomicFiles;
+
+/**
+ * Scatter plots as PNG: several point series (e.g. searched candidates, baselines, the chosen
+ * point), optional labels next to single points, and horizontal reference lines (e.g. an accuracy
+ * floor). Written atomically.
+ */
+public final class ScatterChart {
+    /** Points of one series; {@code labels} (nullable, or per point) are drawn beside the points. */
+    public record Points(String name, double[] x, double[] y, String[] labels) {
+        public Points {
+            if (x.length != y.length || labels != null && labels.length != x.length) {
+                throw new IllegalArgumentException("series " + name + ": x, y and labels differ in length");
+            }
+        }
+    }
+
+    private ScatterChart() {
+    }
+
+    public static void writePng(Path file, String title, String xLabel, String yLabel, List<Points> series,
+            List<LineChart.Line> lines, int width, int height) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        NumberAxis x = new NumberAxis(xLabel);
+        NumberAxis y = new NumberAxis(yLabel);
+        x.setAutoRangeIncludesZero(false);
+        y.setAutoRangeIncludesZero(false);
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(false, true);
+        XYPlot plot = new XYPlot(data, x, y, renderer);
+        for (Points p : series) {
+            XYSeries s = new XYSeries(p.name(), false, true);
+            for (int i = 0; i < p.x().length; i++) {
+                s.add(p.x()[i], p.y()[i]);
+                if (p.labels() != null && p.labels()[i] != null) {
+                    XYTextAnnotation a = new XYTextAnnotation("  " + p.labels()[i], p.x()[i], p.y()[i]);
+                    a.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+                    a.setTextAnchor(TextAnchor.CENTER_LEFT);
+                    plot.addAnnotation(a);
+                }
+            }
+            data.addSeries(s);
+        }
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        for (LineChart.Line line : lines) {
+            ValueMarker marker = new ValueMarker(line.y(), Color.GRAY,
+                    new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {6f, 4f}, 0f));
+            marker.setLabel(line.name());
+            marker.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+            marker.setLabelAnchor(RectangleAnchor.BOTTOM_RIGHT);
+            marker.setLabelTextAnchor(TextAnchor.TOP_RIGHT);
+            plot.addRangeMarker(marker);
+        }
+        JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+        chart.setBackgroundPaint(Color.WHITE);
+        AtomicFiles.write(file, out -> ChartUtils.writeChartAsPNG(out, chart, width, height));
+    }
+}

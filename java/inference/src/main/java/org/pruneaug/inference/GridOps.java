@@ -1,0 +1,108 @@
+package org.pruneaug.inference;
+
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.LongPointer;
+import org.pruneaug.nativ.OffHeap;
+import org.pruneaug.nativ.PaNative;
+
+/**
+ * The non-GEMM operators of sparse CNN inference (native/include/pruneaug/grid.h), with buffer
+ * sizes checked in Java before the native call.
+ */
+final class GridOps {
+    private GridOps() {
+    }
+
+    static PaNative.GridF32 view(Grid g) {
+        PaNative.GridF32 v = new PaNative.GridF32();
+        v.c(g.channels()).b(g.batch()).h(g.height()).w(g.width()).pad(g.pad()).ldc(g.ldc());
+        return v;
+    }
+
+    static FloatPointer allocate(Grid g) {
+        return zeroed(g.floats());
+    }
+
+    static FloatPointer zeroed(long floats) {
+        FloatPointer p = new FloatPointer(floats);
+        p.zero();
+        return p;
+    }
+
+    static void requireGrid(FloatPointer p, Grid g, String what) {
+        OffHeap.requireFloats(p, g.floats(), what + " grid " + g);
+    }
+
+    /** Row offsets of the implicit GEMM of a stride-1 "same" kh x kw convolution on grid g. */
+    static long[] convRowOffsets(Grid g, int kh, int kw) {
+        long[] off = new long[g.channels() * kh * kw];
+        try (PaNative.GridF32 v = view(g); LongPointer p = new LongPointer(off.length)) {
+            check(PaNative.pa_grid_conv_row_offsets(v, kh, kw, p), "pa_grid_conv_row_offsets");
+            p.get(off);
+        }
+        return off;
+    }
+
+    static void fromNchw(FloatPointer src, Grid g, FloatPointer dst, int threads) {
+        OffHeap.requireFloats(src, (long) g.batch() * g.featuresPerImage(), "NCHW input");
+        requireGrid(dst, g, "output");
+        try (PaNative.GridF32 v = view(g)) {
+            check(PaNative.pa_f32_grid_from_nchw(src, v, dst, threads), "pa_f32_grid_from_nchw");
+        }
+    }
+
+    static void zeroPadding(Grid g, FloatPointer data, int threads) {
+        requireGrid(data, g, "data");
+        try (PaNative.GridF32 v = view(g)) {
+            check(PaNative.pa_f32_grid_zero_padding(v, data, threads), "pa_f32_grid_zero_padding");
+        }
+    }
+
+    static void maxPool(Grid in, FloatPointer x, int kh, int kw, int sh, int sw, Grid out, FloatPointer y,
+            int threads) {
+        requireGrid(x, in, "input");
+        requireGrid(y, out, "output");
+        try (PaNative.GridF32 vi = view(in); PaNative.GridF32 vo = view(out)) {
+            check(PaNative.pa_f32_grid_maxpool(vi, x, kh, kw, sh, sw, vo, y, threads), "pa_f32_grid_maxpool");
+        }
+    }
+
+    static void im2col(Grid in, FloatPointer x, int kh, int kw, int sh, int sw, int padTop, int padLeft, int oh,
+            int ow, FloatPointer cols, long ldcols, int threads) {
+        requireGrid(x, in, "input");
+        OffHeap.requireFloats(cols, (long) (in.channels() * kh * kw - 1) * ldcols + (long) in.batch() * oh * ow,
+                "im2col matrix");
+        try (PaNative.GridF32 v = view(in)) {
+            check(PaNative.pa_f32_grid_im2col(v, x, kh, kw, sh, sw, padTop, padLeft, oh, ow, cols, ldcols, threads),
+                    "pa_f32_grid_im2col");
+        }
+    }
+
+    static void fromRows(FloatPointer src, long ld, Grid g, FloatPointer dst, int threads) {
+        OffHeap.requireFloats(src, (g.channels() - 1) * ld + (long) g.batch() * g.height() * g.width(), "rows");
+        requireGrid(dst, g, "output");
+        try (PaNative.GridF32 v = view(g)) {
+            check(PaNative.pa_f32_grid_from_rows(src, ld, v, dst, threads), "pa_f32_grid_from_rows");
+        }
+    }
+
+    static void flatten(Grid g, FloatPointer x, FloatPointer dst, long ld, int threads) {
+        requireGrid(x, g, "input");
+        OffHeap.requireFloats(dst, (g.featuresPerImage() - 1L) * ld + g.batch(), "features");
+        try (PaNative.GridF32 v = view(g)) {
+            check(PaNative.pa_f32_grid_flatten(v, x, dst, ld, threads), "pa_f32_grid_flatten");
+        }
+    }
+
+    static void check(int status, String function) {
+        if (status != PaNative.PA_OK) {
+            throw new IllegalStateException(function + ": " + string(PaNative.pa_status_string(status)) + ": "
+                    + string(PaNative.pa_last_error()));
+        }
+    }
+
+    private static String string(BytePointer p) {
+        return p == null || p.isNull() ? "" : p.getString();
+    }
+}

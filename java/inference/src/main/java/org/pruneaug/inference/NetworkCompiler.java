@@ -1,0 +1,472 @@
+package org.pruneaug.inference;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.LongPointer;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.pruneaug.core.GemmShape;
+import org.pruneaug.core.InvalidInputException;
+import org.pruneaug.dl4j.GemmView;
+import org.pruneaug.dl4j.PrunableLayer;
+import org.pruneaug.platforms.PreparedGemm;
+
+/**
+ * Turns a MultiLayerNetwork into {@link SparseNetwork} steps. Supported: 2D convolutions (any
+ * kernel/stride/padding, dilation 1), max pooling without padding, batch normalisation right after a
+ * convolution or dense layer without activation (folded), ReLU activation layers (fused), dropout
+ * (a no-op at inference), dense layers and a softmax output layer. Anything else is refused with a
+ * message naming the layer.
+ */
+final class NetworkCompiler {
+    private final MultiLayerNetwork net;
+    private final Function<PrunableLayer, Placement> placement;
+    private final int batch;
+    private final Map<Integer, PrunableLayer> prunable = new HashMap<>();
+    private final List<SparseNetwork.Step> steps = new ArrayList<>();
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    /** Padding of every grid: the largest reach of a convolution that may run as implicit GEMM. */
+    private final int pad;
+
+    // the current activation: a grid, or a features x batch matrix
+    private Grid grid;
+    private FloatPointer gridData;
+    private int features;
+    private FloatPointer featureData;
+
+    /** A GEMM layer whose weights/epilogue may still change (BN folding, ReLU fusion) before it is emitted. */
+    private Pending pending;
+
+    private record Pending(int index, PrunableLayer layer, Layer conf, float[] weights, float[] bias, boolean relu) {
+        Pending with(float[] w, float[] b, boolean r) {
+            return new Pending(index, layer, conf, w, b, r);
+        }
+    }
+
+    NetworkCompiler(MultiLayerNetwork net, Function<PrunableLayer, Placement> placement, int batch) {
+        this.net = net;
+        this.placement = placement;
+        this.batch = batch;
+        for (PrunableLayer l : GemmView.layers(net)) {
+            prunable.put(l.index(), l);
+        }
+        int reach = 0;
+        for (int i = 0; i < net.getnLayers(); i++) {
+            if (conf(i) instanceof ConvolutionLayer c && implicitEligible(c)) {
+                reach = Math.max(reach, Math.max((c.getKernelSize()[0] - 1) / 2, (c.getKernelSize()[1] - 1) / 2));
+            }
+        }
+        this.pad = reach;
+    }
+
+    private Layer conf(int i) {
+        return net.getLayer(i).conf().getLayer();
+    }
+
+    private static String name(Layer conf, int i) {
+        return conf.getLayerName() == null ? "layer" + i : conf.getLayerName();
+    }
+
+    /** Stride 1, "same" mode, odd kernel, no dilation: the grid layout can feed it without im2col. */
+    static boolean implicitEligible(ConvolutionLayer c) {
+        int[] k = c.getKernelSize();
+        int[] s = c.getStride();
+        int[] d = c.getDilation();
+        return c.getConvolutionMode() == ConvolutionMode.Same && s[0] == 1 && s[1] == 1 && k[0] % 2 == 1
+                && k[1] % 2 == 1 && d[0] == 1 && d[1] == 1;
+    }
+
+    SparseNetwork compile() {
+        int inputFeatures = -1;
+        int classes = -1;
+        boolean softmax = false;
+        FloatPointer input = null;
+        try {
+            for (int i = 0; i < net.getnLayers(); i++) {
+                Layer conf = conf(i);
+                String name = name(conf, i);
+                InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(i);
+                if (i == 0) {
+                    inputFeatures = inputSizeOf(pre, conf, prunable.get(0));
+                    input = own(GridOps.zeroed((long) batch * inputFeatures));
+                    emitInput(pre, conf, input, inputFeatures);
+                } else if (pre != null) {
+                    applyPreProcessor(pre, name);
+                }
+                if (conf instanceof BatchNormalization) {
+                    foldBatchNorm(i, name);
+                } else if (conf instanceof ActivationLayer a) {
+                    fuseActivation(a.getActivationFn(), name);
+                } else if (conf instanceof DropoutLayer) {
+                    continue; // identity at inference
+                } else {
+                    flushPending();
+                    if (conf instanceof ConvolutionLayer c && conf.getClass() == ConvolutionLayer.class) {
+                        pending = gemmLayer(i, c.getActivationFn(), name);
+                    } else if (conf instanceof SubsamplingLayer s && conf.getClass() == SubsamplingLayer.class) {
+                        emitPool(s, name);
+                    } else if (conf instanceof OutputLayer o) {
+                        pending = gemmLayer(i, o.getActivationFn(), name);
+                        classes = prunable.get(i).rows();
+                        softmax = o.getActivationFn() instanceof ActivationSoftmax;
+                    } else if (conf instanceof DenseLayer d) {
+                        pending = gemmLayer(i, d.getActivationFn(), name);
+                    } else {
+                        throw unsupported(name, conf.getClass().getSimpleName() + " layers");
+                    }
+                }
+            }
+            flushPending();
+            if (classes < 0 || featureData == null) {
+                throw new InvalidInputException("the model does not end in a dense OutputLayer: sparse inference needs one");
+            }
+            FloatPointer output = own(GridOps.zeroed((long) batch * classes));
+            emitOutput(classes, softmax, output);
+            return new SparseNetwork(batch, inputFeatures, classes, input, output, List.copyOf(steps), List.copyOf(resources));
+        } catch (RuntimeException e) {
+            new SparseNetwork(batch, 0, 0, null, null, List.copyOf(steps), List.copyOf(resources)).close();
+            throw e;
+        }
+    }
+
+    private static int inputSizeOf(InputPreProcessor pre, Layer conf, PrunableLayer first) {
+        if (pre instanceof FeedForwardToCnnPreProcessor p) {
+            return Math.toIntExact(p.getNumChannels() * p.getInputHeight() * p.getInputWidth());
+        }
+        if (pre == null && first != null && first.kind() == PrunableLayer.Kind.DENSE) {
+            return first.cols();
+        }
+        throw unsupported(name(conf, 0), "an input that is neither flat images for a convolution nor features for a"
+                + " dense layer");
+    }
+
+    private <T extends AutoCloseable> T own(T resource) {
+        resources.add(resource);
+        return resource;
+    }
+
+    // ---- input / relayouts -------------------------------------------------------------------
+
+    private void emitInput(InputPreProcessor pre, Layer first, FloatPointer input, int inputFeatures) {
+        if (pre instanceof FeedForwardToCnnPreProcessor p) {
+            Grid g = Grid.of((int) p.getNumChannels(), batch, (int) p.getInputHeight(), (int) p.getInputWidth(), pad);
+            FloatPointer data = own(GridOps.allocate(g));
+            steps.add(new SparseNetwork.SimpleStep(SparseNetwork.op("input", OpInfo.Kind.INPUT, null),
+                    t -> GridOps.fromNchw(input, g, data, t)));
+            setGrid(g, data);
+        } else if (pre == null && (first instanceof DenseLayer || first instanceof OutputLayer)) {
+            // images are rows of the input; the GEMM wants features x batch
+            FloatPointer data = own(GridOps.zeroed((long) inputFeatures * batch));
+            float[] in = new float[inputFeatures * batch];
+            float[] out = new float[inputFeatures * batch];
+            steps.add(new SparseNetwork.SimpleStep(SparseNetwork.op("input", OpInfo.Kind.INPUT, null), t -> {
+                input.position(0).get(in);
+                for (int b = 0; b < batch; b++) {
+                    for (int f = 0; f < inputFeatures; f++) {
+                        out[f * batch + b] = in[b * inputFeatures + f];
+                    }
+                }
+                data.position(0).put(out);
+            }));
+            setFeatures(inputFeatures, data);
+        } else {
+            throw unsupported(name(first, 0), "input preprocessor " + (pre == null ? "none" : pre.getClass().getSimpleName()));
+        }
+    }
+
+    private void applyPreProcessor(InputPreProcessor pre, String layer) {
+        flushPending();
+        if (pre instanceof CnnToFeedForwardPreProcessor) {
+            requireGrid(layer);
+            Grid g = grid;
+            FloatPointer src = gridData;
+            int f = g.featuresPerImage();
+            FloatPointer dst = own(GridOps.zeroed((long) f * batch));
+            steps.add(new SparseNetwork.SimpleStep(SparseNetwork.op(layer + "/flatten", OpInfo.Kind.FLATTEN, null),
+                    t -> GridOps.flatten(g, src, dst, batch, t)));
+            setFeatures(f, dst);
+        } else {
+            throw unsupported(layer, "input preprocessor " + pre.getClass().getSimpleName());
+        }
+    }
+
+    private void setGrid(Grid g, FloatPointer data) {
+        grid = g;
+        gridData = data;
+        features = 0;
+        featureData = null;
+    }
+
+    private void setFeatures(int f, FloatPointer data) {
+        features = f;
+        featureData = data;
+        grid = null;
+        gridData = null;
+    }
+
+    private void requireGrid(String layer) {
+        if (grid == null) {
+            throw unsupported(layer, "a convolution or pooling layer after a dense layer");
+        }
+    }
+
+    // ---- GEMM layers ---------------------------------------------------------------------------
+
+    private Pending gemmLayer(int i, IActivation act, String name) {
+        PrunableLayer layer = prunable.get(i);
+        if (layer == null) {
+            throw unsupported(name, "this layer type");
+        }
+        boolean relu = activation(act, name, i == net.getnLayers() - 1);
+        return new Pending(i, layer, conf(i), GemmView.weights(net, layer), GemmView.bias(net, layer), relu);
+    }
+
+    /** True for ReLU, false for identity (and softmax on the output layer, applied separately). */
+    private static boolean activation(IActivation act, String layer, boolean output) {
+        if (act instanceof ActivationReLU) {
+            return true;
+        }
+        if (act == null || act instanceof ActivationIdentity || output && act instanceof ActivationSoftmax) {
+            return false;
+        }
+        throw unsupported(layer, "activation " + act);
+    }
+
+    private void fuseActivation(IActivation act, String name) {
+        if (act instanceof ActivationIdentity) {
+            return;
+        }
+        if (pending == null || pending.relu() || !(act instanceof ActivationReLU)) {
+            throw unsupported(name, "activation " + act + " that cannot be fused into the previous layer");
+        }
+        pending = pending.with(pending.weights(), pending.bias(), true);
+    }
+
+    /** y = gamma * (x - mean) / sqrt(var + eps) + beta folded into the previous layer's rows. */
+    private void foldBatchNorm(int i, String name) {
+        if (pending == null || pending.relu()) {
+            throw unsupported(name, "batch normalisation that does not directly follow a convolution or dense layer"
+                    + " without activation");
+        }
+        BatchNormalization bn = (BatchNormalization) conf(i);
+        var params = net.getLayer(i).paramTable();
+        float[] gamma = vector(params.get("gamma"));
+        float[] beta = vector(params.get("beta"));
+        float[] mean = vector(params.get("mean"));
+        float[] var = vector(params.get("var"));
+        // with useLogStd (DL4J's default) the layer keeps log10(sqrt(var + eps)) instead of var
+        float[] log10std = vector(params.get("log10stdev"));
+        int rows = pending.layer().rows();
+        int cols = pending.layer().cols();
+        if (mean.length != rows) {
+            throw unsupported(name, "batch normalisation over " + mean.length + " features after " + rows + " outputs");
+        }
+        float[] w = pending.weights().clone();
+        float[] b = new float[rows];
+        for (int r = 0; r < rows; r++) {
+            double std = var != null ? Math.sqrt(var[r] + bn.getEps()) : Math.pow(10, log10std[r]);
+            double g = (gamma == null ? 1.0 : gamma[r]) / std;
+            for (int c = 0; c < cols; c++) {
+                w[r * cols + c] *= (float) g;
+            }
+            double b0 = pending.bias().length == 0 ? 0 : pending.bias()[r];
+            b[r] = (float) ((b0 - mean[r]) * g + (beta == null ? 0 : beta[r]));
+        }
+        pending = pending.with(w, b, activation(bn.getActivationFn(), name, false));
+    }
+
+    private static float[] vector(INDArray a) {
+        return a == null ? null : a.dup('c').data().asFloat();
+    }
+
+    private void flushPending() {
+        if (pending == null) {
+            return;
+        }
+        Pending p = pending;
+        pending = null;
+        if (p.conf() instanceof ConvolutionLayer c) {
+            emitConv(p, c);
+        } else {
+            emitDense(p);
+        }
+    }
+
+    private void emitDense(Pending p) {
+        PrunableLayer l = p.layer();
+        if (featureData == null || features != l.cols()) {
+            throw unsupported(l.name(), "a dense layer of " + l.cols() + " inputs after "
+                    + (featureData == null ? "a convolution without flatten" : features + " features"));
+        }
+        Placement place = placement.apply(l);
+        PreparedGemm g = SparseNetwork.prepare(place, l, p.weights(), p.bias(), p.relu());
+        FloatPointer y = own(GridOps.zeroed((long) l.rows() * batch));
+        steps.add(new SparseNetwork.GemmStep(SparseNetwork.gemmOp(l.name() + "/gemm", l.name(),
+                new GemmShape(l.rows(), l.cols(), batch), place.platform(), g, density(place, l)), g, featureData, batch, y,
+                batch, batch));
+        setFeatures(l.rows(), y);
+    }
+
+    private static double density(Placement place, PrunableLayer l) {
+        return place.mask() == null ? 1.0 : 1.0 - (double) place.mask().prunedWeights() / l.weightCount();
+    }
+
+    private void emitConv(Pending p, ConvolutionLayer c) {
+        PrunableLayer l = p.layer();
+        requireGrid(l.name());
+        if (c.getDilation()[0] != 1 || c.getDilation()[1] != 1) {
+            throw unsupported(l.name(), "dilated convolutions");
+        }
+        if (grid.channels() * c.getKernelSize()[0] * c.getKernelSize()[1] != l.cols()) {
+            throw unsupported(l.name(), "a convolution whose input channels do not match the previous layer");
+        }
+        Placement place = placement.apply(l);
+        PreparedGemm g = SparseNetwork.prepare(place, l, p.weights(), p.bias(), p.relu());
+        if (implicitEligible(c) && g.supportsRowOffsets()) {
+            emitImplicitConv(l, c, place, g);
+        } else {
+            emitIm2colConv(l, c, place, g);
+        }
+    }
+
+    private void emitImplicitConv(PrunableLayer l, ConvolutionLayer c, Placement place, PreparedGemm g) {
+        Grid in = grid;
+        Grid out = in.withChannels(l.rows());
+        FloatPointer y = own(GridOps.allocate(out));
+        long[] offsets = GridOps.convRowOffsets(in, c.getKernelSize()[0], c.getKernelSize()[1]);
+        LongPointer off = new LongPointer(offsets);
+        FloatPointer xOrigin = own(new FloatPointer(gridData));
+        xOrigin.position(in.origin());
+        FloatPointer yOrigin = own(new FloatPointer(y));
+        yOrigin.position(out.origin());
+        int n = in.positions();
+        steps.add(new SparseNetwork.ImplicitConvStep(SparseNetwork.gemmOp(l.name() + "/gemm", l.name(),
+                new GemmShape(l.rows(), l.cols(), n), place.platform(), g, density(place, l)), g, xOrigin, off, yOrigin,
+                Math.toIntExact(out.ldc()), n));
+        // the GEMM also wrote the padding positions; a following implicit convolution must read zeros there
+        steps.add(new SparseNetwork.SimpleStep(SparseNetwork.op(l.name() + "/zero-padding", OpInfo.Kind.RELAYOUT,
+                l.name()), t -> GridOps.zeroPadding(out, y, t)));
+        setGrid(out, y);
+    }
+
+    private void emitIm2colConv(PrunableLayer l, ConvolutionLayer c, Placement place, PreparedGemm g) {
+        Grid in = grid;
+        FloatPointer x = gridData;
+        int kh = c.getKernelSize()[0];
+        int kw = c.getKernelSize()[1];
+        int sh = c.getStride()[0];
+        int sw = c.getStride()[1];
+        int oh;
+        int ow;
+        int padTop;
+        int padLeft;
+        if (c.getConvolutionMode() == ConvolutionMode.Same) {
+            oh = (in.height() + sh - 1) / sh;
+            ow = (in.width() + sw - 1) / sw;
+            padTop = Math.max(0, ((oh - 1) * sh + kh - in.height()) / 2);
+            padLeft = Math.max(0, ((ow - 1) * sw + kw - in.width()) / 2);
+        } else {
+            padTop = c.getPadding()[0];
+            padLeft = c.getPadding()[1];
+            oh = (in.height() + 2 * padTop - kh) / sh + 1;
+            ow = (in.width() + 2 * padLeft - kw) / sw + 1;
+        }
+        if (oh < 1 || ow < 1) {
+            throw unsupported(l.name(), "a convolution whose output would be empty");
+        }
+        int n = Math.toIntExact((long) batch * oh * ow);
+        FloatPointer cols = own(GridOps.zeroed((long) l.cols() * n));
+        FloatPointer rows = own(GridOps.zeroed((long) l.rows() * n));
+        Grid out = Grid.of(l.rows(), batch, oh, ow, pad);
+        FloatPointer y = own(GridOps.allocate(out));
+        final int fOh = oh;
+        final int fOw = ow;
+        final int fTop = padTop;
+        final int fLeft = padLeft;
+        steps.add(new SparseNetwork.SimpleStep(SparseNetwork.op(l.name() + "/im2col", OpInfo.Kind.IM2COL, l.name()),
+                t -> GridOps.im2col(in, x, kh, kw, sh, sw, fTop, fLeft, fOh, fOw, cols, n, t)));
+        steps.add(new SparseNetwork.GemmStep(SparseNetwork.gemmOp(l.name() + "/gemm", l.name(),
+                new GemmShape(l.rows(), l.cols(), n), place.platform(), g, density(place, l)), g, cols, n, rows, n, n));
+        steps.add(new SparseNetwork.SimpleStep(SparseNetwork.op(l.name() + "/to-grid", OpInfo.Kind.RELAYOUT, l.name()),
+                t -> GridOps.fromRows(rows, n, out, y, t)));
+        setGrid(out, y);
+    }
+
+    // ---- pooling / output ----------------------------------------------------------------------
+
+    private void emitPool(SubsamplingLayer s, String name) {
+        requireGrid(name);
+        if (s.getPoolingType() != PoolingType.MAX) {
+            throw unsupported(name, s.getPoolingType() + " pooling");
+        }
+        if (s.getPadding()[0] != 0 || s.getPadding()[1] != 0 || s.getConvolutionMode() == ConvolutionMode.Same) {
+            throw unsupported(name, "padded pooling");
+        }
+        int kh = s.getKernelSize()[0];
+        int kw = s.getKernelSize()[1];
+        int sh = s.getStride()[0];
+        int sw = s.getStride()[1];
+        Grid in = grid;
+        FloatPointer x = gridData;
+        Grid out = Grid.of(in.channels(), batch, (in.height() - kh) / sh + 1, (in.width() - kw) / sw + 1, pad);
+        FloatPointer y = own(GridOps.allocate(out));
+        steps.add(new SparseNetwork.SimpleStep(SparseNetwork.op(name, OpInfo.Kind.POOL, null),
+                t -> GridOps.maxPool(in, x, kh, kw, sh, sw, out, y, t)));
+        setGrid(out, y);
+    }
+
+    /** Softmax (or nothing) over each image's logits; writes batch x classes row-major into output. */
+    private void emitOutput(int classes, boolean softmax, FloatPointer output) {
+        FloatPointer logits = featureData;
+        float[] z = new float[classes * batch];
+        float[] p = new float[classes * batch];
+        steps.add(new SparseNetwork.SimpleStep(SparseNetwork.op(softmax ? "softmax" : "output", OpInfo.Kind.SOFTMAX, null), t -> {
+            logits.position(0).get(z);
+            for (int b = 0; b < batch; b++) {
+                if (!softmax) {
+                    for (int c = 0; c < classes; c++) {
+                        p[b * classes + c] = z[c * batch + b];
+                    }
+                    continue;
+                }
+                double max = Double.NEGATIVE_INFINITY;
+                for (int c = 0; c < classes; c++) {
+                    max = Math.max(max, z[c * batch + b]);
+                }
+                double sum = 0;
+                for (int c = 0; c < classes; c++) {
+                    sum += Math.exp(z[c * batch + b] - max);
+                }
+                for (int c = 0; c < classes; c++) {
+                    p[b * classes + c] = (float) (Math.exp(z[c * batch + b] - max) / sum);
+                }
+            }
+            output.position(0).put(p);
+        }));
+    }
+
+    static InvalidInputException unsupported(String layer, String what) {
+        return new InvalidInputException("sparse inference does not support " + what + " (layer '" + layer + "')");
+    }
+}

@@ -1,0 +1,290 @@
+package org.pruneaug.inference;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.LongPointer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.pruneaug.core.GemmShape;
+import org.pruneaug.core.InvalidInputException;
+import org.pruneaug.dl4j.PrunableLayer;
+import org.pruneaug.nativ.BsrMatrix;
+import org.pruneaug.platforms.PreparedGemm;
+import org.pruneaug.platforms.SparsePlatform;
+import org.pruneaug.pruning.LayerMask;
+
+/**
+ * A DL4J network compiled into a sequence of native operators over off-heap buffers, each prunable
+ * layer's GEMM prepared on the platform its {@link Placement} names: the pruned network as it runs
+ * in production, for one batch size.
+ *
+ * <p>Activations are feature-major. Convolution activations use the grid layout
+ * ({@link Grid}); a stride-1 "same" convolution on a platform that can address X rows by offset
+ * runs as an implicit GEMM straight on the grid (no im2col matrix), every other convolution as
+ * im2col + GEMM. Dense layers run on a (features x batch) matrix. Bias and ReLU are fused into the
+ * GEMM; batch normalisation is folded into the preceding layer at compile time.
+ */
+public final class SparseNetwork implements AutoCloseable {
+    /** One executable step. */
+    interface Step extends AutoCloseable {
+        OpInfo info();
+
+        void run(int threads);
+
+        @Override
+        default void close() {
+        }
+    }
+
+    private final int batch;
+    private final int inputFeatures;
+    private final int classes;
+    private final FloatPointer input;
+    private final FloatPointer output;
+    private final List<Step> steps;
+    private final List<AutoCloseable> resources;
+
+    SparseNetwork(int batch, int inputFeatures, int classes, FloatPointer input, FloatPointer output, List<Step> steps,
+            List<AutoCloseable> resources) {
+        this.batch = batch;
+        this.inputFeatures = inputFeatures;
+        this.classes = classes;
+        this.input = input;
+        this.output = output;
+        this.steps = steps;
+        this.resources = resources;
+    }
+
+    /**
+     * Compiles {@code net} for batches of {@code batch} images, placing each prunable layer as
+     * {@code placement} says.
+     */
+    public static SparseNetwork compile(MultiLayerNetwork net, Function<PrunableLayer, Placement> placement, int batch) {
+        if (batch < 1) {
+            throw new InvalidInputException("batch must be >= 1, got " + batch);
+        }
+        return new NetworkCompiler(net, placement, batch).compile();
+    }
+
+    public int batch() {
+        return batch;
+    }
+
+    public List<OpInfo> ops() {
+        return steps.stream().map(Step::info).toList();
+    }
+
+    /**
+     * Class probabilities of up to {@code batch} images (rows of 784 floats in [0, 1], as the DL4J
+     * model takes them): returns count x classes, row-major. A short batch is zero-padded.
+     */
+    public float[] predict(float[] images, int count, int threads) {
+        if (count < 1 || count > batch) {
+            throw new IllegalArgumentException("count must be in [1, " + batch + "], got " + count);
+        }
+        if (images.length < (long) count * inputFeatures) {
+            throw new IllegalArgumentException("images hold " + images.length + " floats, " + count + " images need "
+                    + (long) count * inputFeatures);
+        }
+        input.position(0).put(images, 0, count * inputFeatures);
+        if (count < batch) {
+            float[] zeros = new float[(batch - count) * inputFeatures];
+            input.position((long) count * inputFeatures).put(zeros);
+            input.position(0);
+        }
+        forward(threads, null);
+        float[] out = new float[count * classes];
+        output.position(0).get(out);
+        return out;
+    }
+
+    /** Runs the network on whatever the input buffer holds; with times != null, records each step's ns. */
+    private void forward(int threads, long[] times) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        for (int i = 0; i < steps.size(); i++) {
+            long t0 = times == null ? 0 : System.nanoTime();
+            steps.get(i).run(threads);
+            if (times != null) {
+                times[i] = System.nanoTime() - t0;
+            }
+        }
+    }
+
+    /** Median latency of a forward pass (and of each op) over {@code reps} runs after {@code warmup}. */
+    public Timing time(int warmup, int reps, int threads) {
+        if (reps < 1 || warmup < 0) {
+            throw new IllegalArgumentException("need reps >= 1 and warmup >= 0");
+        }
+        float[] images = new float[batch * inputFeatures];
+        java.util.Random r = new java.util.Random(1);
+        for (int i = 0; i < images.length; i++) {
+            images[i] = r.nextFloat();
+        }
+        input.position(0).put(images);
+        for (int i = 0; i < warmup; i++) {
+            forward(threads, null);
+        }
+        long[][] perStep = new long[steps.size()][reps];
+        double[] totals = new double[reps];
+        long[] times = new long[steps.size()];
+        for (int rep = 0; rep < reps; rep++) {
+            long t0 = System.nanoTime();
+            forward(threads, times);
+            totals[rep] = (System.nanoTime() - t0) / 1e6;
+            for (int i = 0; i < steps.size(); i++) {
+                perStep[i][rep] = times[i];
+            }
+        }
+        List<Timing.OpTime> ops = new ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            ops.add(new Timing.OpTime(steps.get(i).info(), median(perStep[i]) / 1e6));
+        }
+        double[] sorted = totals.clone();
+        Arrays.sort(sorted);
+        return new Timing(batch, threads, reps, median(totals), sorted[0], sorted[reps - 1], ops);
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+
+    static double median(long[] v) {
+        return median(Arrays.stream(v).asDoubleStream().toArray());
+    }
+
+    @Override
+    public void close() {
+        for (Step s : steps) {
+            try {
+                s.close();
+            } catch (Exception ignored) {
+                // closing native buffers does not fail
+            }
+        }
+        for (AutoCloseable c : resources) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // idem
+            }
+        }
+    }
+
+    // ---- steps ------------------------------------------------------------------------------
+
+    /** A prunable layer's GEMM over a plain (k x n) X, e.g. dense layers and im2col columns. */
+    static final class GemmStep implements Step {
+        private final OpInfo info;
+        private final PreparedGemm gemm;
+        private final FloatPointer x;
+        private final int ldx;
+        private final FloatPointer y;
+        private final int ldy;
+        private final int n;
+
+        GemmStep(OpInfo info, PreparedGemm gemm, FloatPointer x, int ldx, FloatPointer y, int ldy, int n) {
+            this.info = info;
+            this.gemm = gemm;
+            this.x = x;
+            this.ldx = ldx;
+            this.y = y;
+            this.ldy = ldy;
+            this.n = n;
+        }
+
+        @Override
+        public OpInfo info() {
+            return info;
+        }
+
+        @Override
+        public void run(int threads) {
+            gemm.run(x, ldx, y, ldy, n, threads);
+        }
+
+        @Override
+        public void close() {
+            gemm.close();
+        }
+    }
+
+    /** A convolution as an implicit GEMM on the grid: X row r starts at xOrigin + offsets[r]. */
+    static final class ImplicitConvStep implements Step {
+        private final OpInfo info;
+        private final PreparedGemm gemm;
+        private final FloatPointer xOrigin;
+        private final LongPointer offsets;
+        private final FloatPointer yOrigin;
+        private final int ldy;
+        private final int n;
+
+        ImplicitConvStep(OpInfo info, PreparedGemm gemm, FloatPointer xOrigin, LongPointer offsets,
+                FloatPointer yOrigin, int ldy, int n) {
+            this.info = info;
+            this.gemm = gemm;
+            this.xOrigin = xOrigin;
+            this.offsets = offsets;
+            this.yOrigin = yOrigin;
+            this.ldy = ldy;
+            this.n = n;
+        }
+
+        @Override
+        public OpInfo info() {
+            return info;
+        }
+
+        @Override
+        public void run(int threads) {
+            gemm.runRowOffsets(xOrigin, offsets, yOrigin, ldy, n, threads);
+        }
+
+        @Override
+        public void close() {
+            gemm.close();
+            offsets.close();
+        }
+    }
+
+    /** A step that is a lambda over buffers the network owns. */
+    record SimpleStep(OpInfo info, java.util.function.IntConsumer body) implements Step {
+        @Override
+        public void run(int threads) {
+            body.accept(threads);
+        }
+    }
+
+    static OpInfo op(String name, OpInfo.Kind kind, String layer) {
+        return new OpInfo(name, kind, layer, null, null, null, Double.NaN);
+    }
+
+    static OpInfo gemmOp(String name, String layer, GemmShape shape, SparsePlatform p, PreparedGemm g, double density) {
+        return new OpInfo(name, OpInfo.Kind.GEMM, layer, shape, p.id(), g.kernel(), density);
+    }
+
+    /** Prepares the layer's GEMM on its placement's platform. */
+    static PreparedGemm prepare(Placement place, PrunableLayer layer, float[] weights, float[] bias, boolean relu) {
+        LayerMask mask = place.mask();
+        BsrMatrix w;
+        if (mask == null) {
+            w = BsrMatrix.fromDense(weights, layer.rows(), layer.cols(), org.pruneaug.core.BlockShape.UNSTRUCTURED,
+                    null);
+        } else {
+            place.platform().requireSupported(mask.block());
+            float[] em = mask.elementMask();
+            boolean[] keep = new boolean[em.length];
+            for (int i = 0; i < em.length; i++) {
+                keep[i] = em[i] != 0f;
+            }
+            w = BsrMatrix.fromDense(weights, layer.rows(), layer.cols(), mask.block(), keep);
+        }
+        return place.platform().prepare(w, bias.length == 0 ? null : bias, relu);
+    }
+}

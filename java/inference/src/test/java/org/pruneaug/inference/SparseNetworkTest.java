@@ -1,0 +1,151 @@
+package org.pruneaug.inference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.function.Function;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.pruneaug.core.BlockShape;
+import org.pruneaug.core.InvalidInputException;
+import org.pruneaug.dl4j.FashionMnist;
+import org.pruneaug.dl4j.GemmView;
+import org.pruneaug.dl4j.LabeledImages;
+import org.pruneaug.dl4j.PrunableLayer;
+import org.pruneaug.dl4j.TrainingBudget;
+import org.pruneaug.dl4j.ZooModel;
+import org.pruneaug.platforms.Platforms;
+import org.pruneaug.platforms.SparsePlatform;
+import org.pruneaug.pruning.PrunedNetwork;
+import org.pruneaug.pruning.Pruner;
+import org.pruneaug.pruning.Pruning;
+
+/** The sparse runtime reproduces DL4J on real images, for every zoo model and both conv paths. */
+class SparseNetworkTest {
+    static LabeledImages images;
+    static SparsePlatform avx2;
+    static SparsePlatform generic;
+    static SparsePlatform dense;
+
+    @BeforeAll
+    static void setUp() {
+        images = FashionMnist.load(FashionMnist.DEFAULT_DIR).test().head(200);
+        Platforms p = Platforms.load();
+        generic = p.get("cpu-generic");
+        avx2 = p.get("cpu-avx2").available() ? p.get("cpu-avx2") : generic;
+        dense = p.get("dense-openblas");
+    }
+
+    static Function<PrunableLayer, Placement> placements(PrunedNetwork p, SparsePlatform sparse) {
+        return l -> p.plan().stream().anyMatch(a -> a.layer().equals(l.name()))
+                ? new Placement(sparse, p.mask(l.name())) : Placement.dense(dense);
+    }
+
+    static void assertAgrees(SparseNetwork s, MultiLayerNetwork net) {
+        Agreement a = Agreement.check(s, net, images, 2);
+        assertEquals(1.0, a.argmaxAgreement(), 1e-9, "argmax agreement " + a);
+        assertTrue(a.maxAbsDiff() < 1e-4, "max |p - p_dl4j| " + a.maxAbsDiff());
+    }
+
+    @ParameterizedTest
+    @EnumSource(ZooModel.class)
+    void prunedZooModelsAgreeWithDl4j(ZooModel model) {
+        MultiLayerNetwork net = model.build(7);
+        Pruning scored = Pruning.score(net, Pruner.byName("magnitude"), images, 7);
+        List<PrunableLayer> layers = GemmView.layers(net);
+        PrunedNetwork p = scored.apply(Pruning.uniform(layers, BlockShape.parse("4x4"), 0.8));
+        // a batch that is not a multiple of the image count: the last batch is padded
+        try (SparseNetwork s = SparseNetwork.compile(p.network(), placements(p, avx2), 48)) {
+            assertAgrees(s, p.network());
+        }
+        try (SparseNetwork s = SparseNetwork.compile(p.network(), l -> Placement.dense(dense), 64)) {
+            assertAgrees(s, p.network());
+        }
+    }
+
+    @Test
+    void implicitGemmRunsSameModeConvolutionsWithoutIm2col() {
+        MultiLayerNetwork net = ZooModel.VGG.build(3);
+        Pruning scored = Pruning.score(net, Pruner.byName("magnitude"), images, 3);
+        PrunedNetwork p = scored.apply(Pruning.uniform(GemmView.layers(net), BlockShape.parse("8x1"), 0.7));
+        try (SparseNetwork s = SparseNetwork.compile(p.network(), placements(p, generic), 32)) {
+            List<OpInfo> ops = s.ops();
+            boolean rowOffsets = generic.prepare(org.pruneaug.nativ.BsrMatrix.random(8, 8, BlockShape.parse("8x1"), 1.0,
+                    new java.util.Random(1)), null, false).supportsRowOffsets();
+            // conv2 and conv3 are pruned: implicit GEMM where the platform can, im2col otherwise
+            long im2colOfPruned = ops.stream().filter(o -> o.kind() == OpInfo.Kind.IM2COL
+                    && ("conv2".equals(o.layer()) || "conv3".equals(o.layer()))).count();
+            assertEquals(rowOffsets ? 0 : 2, im2colOfPruned);
+            assertAgrees(s, p.network());
+        }
+    }
+
+    @Test
+    void batchNormIsFoldedAndReluFused() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(5).dataType(DataType.FLOAT).list()
+                .layer(new ConvolutionLayer.Builder(3, 3).name("c1").nOut(8).convolutionMode(ConvolutionMode.Same)
+                        .activation(Activation.IDENTITY).build())
+                .layer(new BatchNormalization.Builder().name("bn1").activation(Activation.IDENTITY).build())
+                .layer(new ActivationLayer.Builder().activation(Activation.RELU).build())
+                .layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
+                .layer(new ConvolutionLayer.Builder(3, 3).name("c2").nOut(16).stride(2, 2)
+                        .convolutionMode(ConvolutionMode.Truncate).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("out").nOut(10)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutionalFlat(28, 28, 1)).build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        // a few updates give the batch norm non-trivial running statistics
+        org.pruneaug.dl4j.Trainer.fit(net, images, new TrainingBudget(1, 3, 1.0, 64, 0), 1,
+                org.pruneaug.dl4j.Trainer.UpdateHook.NONE, "bn");
+        try (SparseNetwork s = SparseNetwork.compile(net, l -> Placement.dense(dense), 50)) {
+            assertTrue(s.ops().stream().noneMatch(o -> o.name().contains("bn1")));
+            assertAgrees(s, net);
+        }
+    }
+
+    @Test
+    void timingCoversEveryOp() {
+        MultiLayerNetwork net = ZooModel.LENET5.build(1);
+        try (SparseNetwork s = SparseNetwork.compile(net, l -> Placement.dense(dense), 16)) {
+            Timing t = s.time(1, 3, 1);
+            assertEquals(s.ops().size(), t.ops().size());
+            assertTrue(t.medianMs() > 0);
+            assertTrue(t.ops().stream().filter(o -> o.op().kind() == OpInfo.Kind.GEMM).allMatch(o -> o.op().gemm() != null));
+        }
+    }
+
+    @Test
+    void unsupportedLayersAreInputErrors() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(5).dataType(DataType.FLOAT).list()
+                .layer(new ConvolutionLayer.Builder(3, 3).name("c1").nOut(4).activation(Activation.RELU).build())
+                .layer(new SubsamplingLayer.Builder(PoolingType.AVG).name("avg").kernelSize(2, 2).stride(2, 2).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10).activation(Activation.SOFTMAX)
+                        .build())
+                .setInputType(InputType.convolutionalFlat(28, 28, 1)).build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> SparseNetwork.compile(net, l -> Placement.dense(dense), 8));
+        assertTrue(e.getMessage().contains("avg"), e.getMessage());
+        assertThrows(InvalidInputException.class, () -> SparseNetwork.compile(net, l -> Placement.dense(dense), 0));
+    }
+}

@@ -1,0 +1,512 @@
+package org.pruneaug.search;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.pruneaug.core.BlockShape;
+import org.pruneaug.core.InvalidInputException;
+import org.pruneaug.core.LayerAssignment;
+import org.pruneaug.core.Progress;
+import org.pruneaug.core.Provenance;
+import org.pruneaug.dl4j.DataSplit;
+import org.pruneaug.dl4j.Evaluator;
+import org.pruneaug.dl4j.FashionMnist;
+import org.pruneaug.dl4j.GemmView;
+import org.pruneaug.dl4j.LabeledImages;
+import org.pruneaug.dl4j.Models;
+import org.pruneaug.dl4j.PrunableLayer;
+import org.pruneaug.dl4j.Trainer;
+import org.pruneaug.inference.Agreement;
+import org.pruneaug.inference.Placement;
+import org.pruneaug.inference.SparseNetwork;
+import org.pruneaug.inference.Timing;
+import org.pruneaug.platforms.Platforms;
+import org.pruneaug.platforms.Profiler;
+import org.pruneaug.platforms.SparsePlatform;
+import org.pruneaug.pruning.PrunedNetwork;
+import org.pruneaug.pruning.Pruner;
+import org.pruneaug.pruning.Pruning;
+import org.pruneaug.pruning.PruningRecord;
+
+/**
+ * PruneAug's search: per prunable layer, a block shape and a sparsity that minimise the latency the
+ * target platform really shows, subject to the fine-tuned validation accuracy staying within the
+ * budget of the dense model's. Multi-fidelity, cheapest first:
+ * <ol>
+ * <li>latency: the platform's measured latency table of the layers' own GEMM shapes (free once
+ *     profiled) prunes the space: per layer, a block shape is dropped when a finer-or-equal shape is
+ *     as fast at every sparsity ({@link DominanceFilter});</li>
+ * <li>cheap fidelity: the validation-subset loss of the network pruned at one layer only, not
+ *     fine-tuned, for every surviving (layer, block, sparsity): its increase is the layer option's
+ *     damage;</li>
+ * <li>an exact multiple-choice knapsack ({@link ParetoFrontier}) turns those into the frontier of
+ *     minimum predicted latency for every total damage;</li>
+ * <li>full fidelity: fine-tuning, spent only on a bisection of the frontier
+ *     ({@link FrontierBisection}) for the fastest point that meets the budget.</li>
+ * </ol>
+ * The baselines of the same run (unstructured, best uniform block) reuse the same fidelities, so
+ * they get exactly the fine-tuning budget PruneAug's candidates get. Every measurement is cached in
+ * the output directory; an interrupted search resumes from it.
+ */
+public final class PruneAugSearch {
+    private final SearchConfig cfg;
+    private final PrintStream log;
+    private final Map<String, Double> phases = new LinkedHashMap<>();
+    private final List<SearchResult.Candidate> candidates = new ArrayList<>();
+    private final Map<String, Double> damageMemo = new TreeMap<>();
+
+    private SearchCache cache;
+    private Pruning pruning;
+    private DataSplit data;
+    private LabeledImages fidelitySubset;
+    private double denseSubsetLoss;
+    private double floor;
+    private LatencyOracle oracle;
+    private List<PrunableLayer> pruned;
+    private Models.Loaded loaded;
+    private int cheapEvaluations;
+    private int cheapReused;
+    private int fineTunes;
+    private int fineTunesReused;
+    private long phaseStart;
+
+    private PruneAugSearch(SearchConfig cfg, PrintStream log) {
+        this.cfg = cfg;
+        this.log = log;
+    }
+
+    public static SearchResult run(SearchConfig cfg, PrintStream log) {
+        return new PruneAugSearch(cfg, log).run();
+    }
+
+    private void phase(String name) {
+        long now = System.nanoTime();
+        if (!phases.isEmpty()) {
+            String last = phases.keySet().stream().reduce((a, b) -> b).orElseThrow();
+            phases.put(last, (now - phaseStart) / 1e9);
+        }
+        phases.put(name, 0.0);
+        phaseStart = now;
+        log.println("== " + name);
+    }
+
+    private SearchResult run() {
+        phase("setup");
+        Platforms platforms = Platforms.load();
+        SparsePlatform platform = available(platforms.get(cfg.platform()));
+        if (platform.isDense()) {
+            throw new InvalidInputException("platform " + platform.id() + " is a dense baseline: give a sparse platform"
+                    + " to search for (see 'pruneaug platforms')");
+        }
+        SparsePlatform dense = available(platforms.get(cfg.densePlatform()));
+        if (!dense.isDense()) {
+            throw new InvalidInputException("--dense-platform " + dense.id() + " is not a dense baseline");
+        }
+        Pruner pruner = Pruner.byName(cfg.method());
+        List<BlockShape> blocks = cfg.blocks().isEmpty() ? platform.supportedBlocks() : cfg.blocks();
+        blocks.forEach(platform::requireSupported);
+        loaded = Models.load(cfg.model());
+        MultiLayerNetwork net = loaded.network();
+        List<PrunableLayer> layers = GemmView.layers(net);
+        pruned = layers.stream().filter(l -> Pruning.prunedByDefault(l, layers)).toList();
+        if (pruned.isEmpty()) {
+            throw new InvalidInputException("model " + cfg.model() + " has no prunable layer (its layers: "
+                    + layers.stream().map(PrunableLayer::name).toList() + "; the first convolution and the output"
+                    + " layer are never pruned by the search)");
+        }
+        cache = SearchCache.open(cfg.out(), cfg.identity(sha256(cfg.model())));
+        data = FashionMnist.load(cfg.dataDir());
+        fidelitySubset = data.validation().head(Math.min(cfg.sensitivityImages(), data.validation().size()));
+        Evaluator.Accuracy denseVal = Evaluator.evaluate(net, data.validation());
+        denseSubsetLoss = Evaluator.evaluate(net, fidelitySubset).loss();
+        floor = denseVal.accuracy() - cfg.maxAccuracyLoss() / 100.0;
+        log.printf(Locale.ROOT, "dense validation accuracy %.2f%%; budget %.2f points: fine-tuned candidates need >= %.2f%%%n",
+                100 * denseVal.accuracy(), cfg.maxAccuracyLoss(), 100 * floor);
+        log.printf(Locale.ROOT, "%d prunable layers %s, %d candidate blocks, %d sparsities%n", pruned.size(),
+                pruned.stream().map(PrunableLayer::name).toList(), blocks.size(), cfg.sparsities().size());
+
+        phase("scoring");
+        pruning = Pruning.score(net, pruner, data.train(), cfg.seed());
+
+        phase("latency");
+        BlockShape probe = blocks.stream().min(java.util.Comparator.comparingInt(BlockShape::size)).orElseThrow();
+        Path tableFile = Profiler.defaultTableFile(platforms, platform, cfg.threads());
+        oracle = LatencyOracle.calibrate(net, pruned, platform, dense,
+                l -> new Placement(platform, pruning.mask(new LayerAssignment(l.name(), probe, 0.9))), blocks,
+                cfg.sparsities(), cfg.batch(), cfg.threads(), tableFile, log);
+
+        phase("dominance");
+        Map<String, List<BlockShape>> survivors = new LinkedHashMap<>();
+        Map<String, Map<String, String>> droppedBy = new LinkedHashMap<>();
+        int before = 0;
+        int after = 0;
+        for (PrunableLayer l : pruned) {
+            Map<BlockShape, double[]> lat = new LinkedHashMap<>();
+            for (BlockShape b : blocks) {
+                lat.put(b, cfg.sparsities().stream().mapToDouble(s -> oracle.layerMs(l.name(), b, s)).toArray());
+            }
+            DominanceFilter.Result r = DominanceFilter.filter(lat, 0.02);
+            survivors.put(l.name(), r.survivors());
+            Map<String, String> d = new TreeMap<>();
+            r.droppedBy().forEach((k, v) -> d.put(k.toString(), v.toString()));
+            droppedBy.put(l.name(), d);
+            before += blocks.size();
+            after += r.survivors().size();
+            log.printf(Locale.ROOT, "  %-8s %2d of %d block shapes survive: %s%n", l.name(), r.survivors().size(),
+                    blocks.size(), r.survivors());
+        }
+
+        phase("cheap fidelity");
+        int total = survivors.values().stream().mapToInt(List::size).sum() * cfg.sparsities().size();
+        try (Progress progress = new Progress("sensitivity", total)) {
+            for (PrunableLayer l : pruned) {
+                for (BlockShape b : survivors.get(l.name())) {
+                    for (double s : cfg.sparsities()) {
+                        damage(l.name(), b, s);
+                        progress.step(l.name() + " " + b + " " + s);
+                    }
+                }
+            }
+        }
+
+        phase("frontier");
+        List<List<LayerOption>> options = new ArrayList<>();
+        for (PrunableLayer l : pruned) {
+            List<LayerOption> opts = new ArrayList<>();
+            opts.add(new LayerOption(BlockShape.UNSTRUCTURED, 0.0, oracle.layerMs(l.name(), BlockShape.UNSTRUCTURED, 0.0), 0.0));
+            for (BlockShape b : survivors.get(l.name())) {
+                for (double s : cfg.sparsities()) {
+                    opts.add(new LayerOption(b, s, oracle.layerMs(l.name(), b, s), damage(l.name(), b, s)));
+                }
+            }
+            options.add(opts);
+        }
+        double maxDamage = Math.max(1e-6, options.stream()
+                .mapToDouble(o -> o.stream().mapToDouble(LayerOption::damage).max().orElse(0)).sum());
+        List<ParetoFrontier.Point> full = ParetoFrontier.compute(options, maxDamage, 4000);
+        List<ParetoFrontier.Point> frontier = ParetoFrontier.thin(full, cfg.frontierSize());
+        log.printf(Locale.ROOT, "frontier: %d points (%d kept for fine-tuning probes), %.3f -> %.3f ms predicted%n",
+                full.size(), frontier.size(), frontier.get(0).latencyMs(), frontier.get(frontier.size() - 1).latencyMs());
+
+        phase("fine-tuning search");
+        List<List<LayerAssignment>> plans = frontier.stream().map(p -> planOf(options, p)).toList();
+        FrontierBisection.Outcome outcome = FrontierBisection.search(plans.size(),
+                i -> feasible("pruneaug", plans.get(i), frontier.get(i).damage()), cfg.maxFineTunes());
+        List<LayerAssignment> chosen = outcome.best() >= 0 ? plans.get(outcome.best()) : List.of();
+        double calibratedDamage = outcome.best() >= 0 ? frontier.get(outcome.best()).damage() : 0.0;
+        log.printf(Locale.ROOT, "chosen frontier point %d of %d after %d probes%n", outcome.best(), plans.size(),
+                outcome.probes().size());
+
+        phase("baselines");
+        List<Double> grid = cfg.sparsities();
+        Optional<List<LayerAssignment>> unstructured = uniformBaseline("unstructured", BlockShape.UNSTRUCTURED, grid,
+                calibratedDamage);
+        Map<BlockShape, Double> uniformPredicted = new LinkedHashMap<>();
+        Map<BlockShape, Integer> uniformStart = new LinkedHashMap<>();
+        for (BlockShape b : blocks) {
+            if (b.isUnstructured() || survivors.values().stream().noneMatch(s -> s.contains(b))) {
+                continue;
+            }
+            int j = proxyIndex(b, grid, calibratedDamage);
+            uniformStart.put(b, j);
+            uniformPredicted.put(b, oracle.networkMs(j < 0 ? List.of() : uniform(b, grid.get(j))));
+        }
+        List<BlockShape> uniformOrder = uniformPredicted.entrySet().stream().sorted(Map.Entry.comparingByValue())
+                .map(Map.Entry::getKey).limit(2).toList();
+        BlockShape bestUniformBlock = null;
+        List<LayerAssignment> bestUniform = null;
+        double bestUniformMs = Double.POSITIVE_INFINITY;
+        for (BlockShape b : uniformOrder) {
+            Optional<List<LayerAssignment>> plan = uniformBaseline("uniform-" + b, b, grid, calibratedDamage);
+            if (plan.isPresent() && oracle.networkMs(plan.get()) < bestUniformMs) {
+                bestUniformMs = oracle.networkMs(plan.get());
+                bestUniform = plan.get();
+                bestUniformBlock = b;
+            }
+        }
+
+        phase("measurement");
+        List<SearchResult.Network> networks = new ArrayList<>();
+        networks.add(measure("dense", "dense network on " + dense.id(), List.of(), platform, dense, denseVal.accuracy()));
+        double denseMs = networks.get(0).measuredMs();
+        unstructured.ifPresent(p -> networks.add(measure("unstructured", "1x1 at the highest uniform sparsity meeting the budget",
+                p, platform, dense, Double.NaN)));
+        if (bestUniform != null) {
+            networks.add(measure("uniform-" + bestUniformBlock, "best uniform block shape (" + bestUniformBlock
+                    + ") at the highest uniform sparsity meeting the budget", bestUniform, platform, dense, Double.NaN));
+        }
+        networks.add(measure("pruneaug", "PruneAug's per-layer block shapes and sparsities", chosen, platform, dense,
+                Double.NaN));
+        List<SearchResult.Network> withSpeedup = networks.stream().map(n -> withSpeedup(n, denseMs)).toList();
+        Agreement agreement = agreement(chosen, platform, dense);
+
+        phase("report");
+        List<SearchResult.LayerChoice> assignment = new ArrayList<>();
+        for (PrunableLayer l : pruned) {
+            LayerAssignment a = chosen.stream().filter(x -> x.layer().equals(l.name())).findFirst()
+                    .orElse(new LayerAssignment(l.name(), BlockShape.UNSTRUCTURED, 0.0));
+            LatencyOracle.LayerCosts c = oracle.costs(l.name());
+            assignment.add(new SearchResult.LayerChoice(l.name(), a.sparsity() == 0 ? "dense" : a.block().toString(),
+                    a.sparsity(), (a.sparsity() == 0 ? c.denseShape() : c.sparseShape()).toString(),
+                    a.sparsity() == 0 ? dense.id() : platform.kernelName(a.block()),
+                    oracle.layerMs(l.name(), a.block(), a.sparsity()), c.denseMs()));
+        }
+        List<SearchResult.FrontierPoint> points = new ArrayList<>();
+        for (int i = 0; i < frontier.size(); i++) {
+            points.add(new SearchResult.FrontierPoint(i, frontier.get(i).latencyMs(), frontier.get(i).damage(), plans.get(i)));
+        }
+        double fullSpace = 1;
+        double prunedSpace = 1;
+        for (PrunableLayer l : pruned) {
+            fullSpace *= 1 + (double) blocks.size() * cfg.sparsities().size();
+            prunedSpace *= 1 + (double) survivors.get(l.name()).size() * cfg.sparsities().size();
+        }
+        phase("done");
+        phases.remove("done");
+        SearchResult.Cost cost = new SearchResult.Cost(fullSpace, prunedSpace, blocks.size(), before, after,
+                cheapEvaluations, cheapReused, full.size(), fineTunes, fineTunesReused, Map.copyOf(phases));
+        Map<String, List<String>> survivorNames = new LinkedHashMap<>();
+        survivors.forEach((k, v) -> survivorNames.put(k, v.stream().map(BlockShape::toString).toList()));
+        SearchResult result = new SearchResult(SearchResult.FORMAT, configMap(platform, dense), Provenance.now(platform.hardware()),
+                denseVal.accuracy(), floor, assignment, withSpeedup, List.copyOf(candidates), points, survivorNames,
+                droppedBy, agreement, cost);
+        SearchOutputs.write(cfg.out(), result, cache, chosen, log);
+        return result;
+    }
+
+    private Map<String, Object> configMap(SparsePlatform platform, SparsePlatform dense) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model", cfg.model().toString());
+        m.put("platform", platform.id());
+        m.put("dense_platform", dense.id());
+        m.put("method", cfg.method());
+        m.put("max_accuracy_loss_points", cfg.maxAccuracyLoss());
+        m.put("threads", cfg.threads());
+        m.put("batch", cfg.batch());
+        m.put("sparsities", cfg.sparsities());
+        m.put("fine_tune", cfg.fineTune());
+        m.put("sensitivity_images", cfg.sensitivityImages());
+        m.put("frontier_size", cfg.frontierSize());
+        m.put("max_finetunes", cfg.maxFineTunes());
+        m.put("seed", cfg.seed());
+        m.put("platform_versions", platform.libraryVersions());
+        return m;
+    }
+
+    private static SparsePlatform available(SparsePlatform p) {
+        p.unavailableReason().ifPresent(why -> {
+            throw new InvalidInputException("platform " + p.id() + " is not available here: " + why);
+        });
+        return p;
+    }
+
+    // ---- cheap fidelity ----------------------------------------------------------------------
+
+    /** Validation-subset loss increase of pruning one layer alone (not fine-tuned), cached. */
+    private double damage(String layer, BlockShape block, double sparsity) {
+        String key = String.format(Locale.ROOT, "%s|%s|%.4f", layer, block, sparsity);
+        Double memo = damageMemo.get(key);
+        if (memo != null) {
+            return memo;
+        }
+        SearchCache.Fidelity f = cache.sensitivity(key).orElse(null);
+        if (f == null) {
+            PrunedNetwork p = pruning.apply(List.of(new LayerAssignment(layer, block, sparsity)));
+            Evaluator.Accuracy a = Evaluator.evaluate(p.network(), fidelitySubset);
+            f = new SearchCache.Fidelity(a.loss(), a.accuracy());
+            cache.putSensitivity(key, f);
+            cheapEvaluations++;
+        } else {
+            cheapReused++;
+        }
+        double d = Math.max(0.0, f.loss() - denseSubsetLoss);
+        damageMemo.put(key, d);
+        return d;
+    }
+
+    private double planDamage(List<LayerAssignment> plan) {
+        return plan.stream().mapToDouble(a -> a.sparsity() == 0 ? 0 : damage(a.layer(), a.block(), a.sparsity())).sum();
+    }
+
+    private List<LayerAssignment> planOf(List<List<LayerOption>> options, ParetoFrontier.Point p) {
+        List<LayerAssignment> plan = new ArrayList<>();
+        for (int l = 0; l < pruned.size(); l++) {
+            LayerOption o = options.get(l).get(p.choice()[l]);
+            if (!o.isDense()) {
+                plan.add(new LayerAssignment(pruned.get(l).name(), o.block(), o.sparsity()));
+            }
+        }
+        return plan;
+    }
+
+    private List<LayerAssignment> uniform(BlockShape block, double sparsity) {
+        return pruned.stream().map(l -> new LayerAssignment(l.name(), block, sparsity)).toList();
+    }
+
+    /** Highest grid index whose uniform plan's summed damage stays within the calibrated damage; -1 if none. */
+    private int proxyIndex(BlockShape block, List<Double> grid, double calibratedDamage) {
+        int lo = -1;
+        int hi = grid.size();
+        while (hi - lo > 1) { // damage grows with sparsity
+            int mid = (lo + hi) >>> 1;
+            if (planDamage(uniform(block, grid.get(mid))) <= calibratedDamage + 1e-12) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    // ---- full fidelity -----------------------------------------------------------------------
+
+    /** Fine-tunes the plan (or reuses its cached outcome) and tells whether it meets the budget. */
+    private boolean feasible(String family, List<LayerAssignment> plan, double proxyDamage) {
+        SearchCache.FineTuned f = fineTune(plan, family);
+        boolean ok = f.validationAccuracy() >= floor;
+        candidates.add(new SearchResult.Candidate(family, f.key(), plan, oracle.networkMs(plan), proxyDamage,
+                f.validationAccuracy(), ok, f.seconds()));
+        log.printf(Locale.ROOT, "  %-16s predicted %7.3f ms, validation %.2f%% %s%n", family, oracle.networkMs(plan),
+                100 * f.validationAccuracy(), ok ? "meets the budget" : "misses the budget");
+        return ok;
+    }
+
+    private SearchCache.FineTuned fineTune(List<LayerAssignment> plan, String label) {
+        String key = SearchCache.key(plan);
+        Optional<SearchCache.FineTuned> cached = cache.fineTuned(key);
+        if (cached.isPresent()) {
+            fineTunesReused++;
+            return cached.get();
+        }
+        PrunedNetwork p = pruning.apply(plan);
+        Trainer.Log t = p.fineTune(data.train(), cfg.fineTune(), cfg.seed());
+        Evaluator.Accuracy a = Evaluator.evaluate(p.network(), data.validation());
+        PruningRecord record = p.record().withFineTuning(cfg.fineTune(), t.updates());
+        Models.save(p.network(), cache.fineTunedModel(key), loaded.metadata().with(PruningRecord.SECTION, record));
+        SearchCache.FineTuned f = new SearchCache.FineTuned(key, plan, a.accuracy(), a.loss(), t.updates(), t.seconds());
+        cache.putFineTuned(f);
+        fineTunes++;
+        return f;
+    }
+
+    /**
+     * The highest sparsity of the grid at which one block shape for every layer meets the budget
+     * after fine-tuning: starts where the proxy calibrated on PruneAug's chosen point says, then
+     * walks up (while feasible) or down (until feasible), at most 3 fine-tunings.
+     */
+    private Optional<List<LayerAssignment>> uniformBaseline(String family, BlockShape block, List<Double> grid,
+            double calibratedDamage) {
+        int j = Math.max(0, proxyIndex(block, grid, calibratedDamage));
+        int probes = 1;
+        int best = -1;
+        if (feasibleUniform(family, block, grid.get(j))) {
+            best = j;
+            while (best + 1 < grid.size() && probes < 3) {
+                probes++;
+                if (!feasibleUniform(family, block, grid.get(best + 1))) {
+                    break;
+                }
+                best++;
+            }
+        } else {
+            for (int i = j - 1; i >= 0 && probes < 3; i--) {
+                probes++;
+                if (feasibleUniform(family, block, grid.get(i))) {
+                    best = i;
+                    break;
+                }
+            }
+        }
+        return best < 0 ? Optional.empty() : Optional.of(uniform(block, grid.get(best)));
+    }
+
+    private boolean feasibleUniform(String family, BlockShape block, double sparsity) {
+        List<LayerAssignment> plan = uniform(block, sparsity);
+        return feasible(family, plan, planDamage(plan));
+    }
+
+    // ---- measurement -------------------------------------------------------------------------
+
+    private MultiLayerNetwork networkOf(List<LayerAssignment> plan) {
+        return plan.isEmpty() ? loaded.network() : Models.load(cache.fineTunedModel(SearchCache.key(plan))).network();
+    }
+
+    private static java.util.function.Function<PrunableLayer, Placement> placements(PrunedNetwork p,
+            SparsePlatform platform, SparsePlatform dense) {
+        return l -> p.plan().stream().anyMatch(a -> a.layer().equals(l.name()) && a.sparsity() > 0)
+                ? new Placement(platform, p.mask(l.name())) : Placement.dense(dense);
+    }
+
+    private SearchResult.Network measure(String name, String description, List<LayerAssignment> plan,
+            SparsePlatform platform, SparsePlatform dense, double validationAccuracy) {
+        log.println("  measuring " + name);
+        MultiLayerNetwork net = networkOf(plan);
+        double val = plan.isEmpty() ? validationAccuracy : cache.fineTuned(SearchCache.key(plan)).orElseThrow().validationAccuracy();
+        double test = Evaluator.evaluate(net, data.test()).accuracy();
+        Timing t;
+        String model;
+        double sparsity;
+        if (plan.isEmpty()) {
+            try (SparseNetwork s = SparseNetwork.compile(net, l -> Placement.dense(dense), cfg.batch())) {
+                t = s.time(5, 30, cfg.threads());
+            }
+            model = cfg.model().toString();
+            sparsity = 0;
+        } else {
+            PrunedNetwork p = PrunedNetwork.of(Models.load(cache.fineTunedModel(SearchCache.key(plan))));
+            try (SparseNetwork s = SparseNetwork.compile(net, placements(p, platform, dense), cfg.batch())) {
+                t = s.time(5, 30, cfg.threads());
+            }
+            model = cache.fineTunedModel(SearchCache.key(plan)).toString();
+            sparsity = p.overallSparsity();
+        }
+        double predicted = oracle.networkMs(plan);
+        List<SearchResult.OpTime> ops = t.ops().stream().map(o -> new SearchResult.OpTime(o.op().name(),
+                o.op().kind().toString(), o.op().gemm() == null ? null : o.op().gemm().toString(), o.op().kernel(),
+                o.op().density(), o.medianMs())).toList();
+        return new SearchResult.Network(name, description, plan, sparsity, val, test, t.medianMs(), t.minMs(), t.maxMs(),
+                predicted, (predicted - t.medianMs()) / t.medianMs(), 1.0, val >= floor || plan.isEmpty(), model, ops);
+    }
+
+    private static SearchResult.Network withSpeedup(SearchResult.Network n, double denseMs) {
+        return new SearchResult.Network(n.name(), n.description(), n.plan(), n.overallSparsity(), n.validationAccuracy(),
+                n.testAccuracy(), n.measuredMs(), n.measuredMinMs(), n.measuredMaxMs(), n.predictedMs(),
+                n.predictionError(), denseMs / n.measuredMs(), n.meetsBudget(), n.model(), n.ops());
+    }
+
+    /** PruneAug's network on the sparse runtime against DL4J on the whole test set. */
+    private Agreement agreement(List<LayerAssignment> plan, SparsePlatform platform, SparsePlatform dense) {
+        MultiLayerNetwork net = networkOf(plan);
+        try (SparseNetwork s = SparseNetwork.compile(net, plan.isEmpty() ? l -> Placement.dense(dense)
+                : placements(PrunedNetwork.of(Models.load(cache.fineTunedModel(SearchCache.key(plan)))), platform, dense),
+                cfg.batch())) {
+            return Agreement.check(s, net, data.test(), cfg.threads());
+        }
+    }
+
+    static String sha256(Path file) {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

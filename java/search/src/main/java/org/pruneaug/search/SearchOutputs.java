@@ -1,0 +1,147 @@
+package org.pruneaug.search;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.pruneaug.core.AtomicFiles;
+import org.pruneaug.core.InvalidInputException;
+import org.pruneaug.core.Json;
+import org.pruneaug.core.LayerAssignment;
+import org.pruneaug.core.plot.LineChart;
+import org.pruneaug.core.plot.ScatterChart;
+
+/**
+ * The files a search leaves in its output directory: result.json, pruned.zip (PruneAug's network,
+ * fine-tuned, loadable by DL4J and by {@code pruneaug infer}), report.md and pareto.png (validation
+ * accuracy vs predicted latency of every fine-tuned candidate, the baselines and the chosen point).
+ */
+public final class SearchOutputs {
+    public static final String RESULT = "result.json";
+    public static final String MODEL = "pruned.zip";
+    public static final String REPORT = "report.md";
+    public static final String PLOT = "pareto.png";
+
+    private SearchOutputs() {
+    }
+
+    static void write(Path dir, SearchResult result, SearchCache cache, List<LayerAssignment> chosen, PrintStream log) {
+        if (!chosen.isEmpty()) {
+            Path model = cache.fineTunedModel(SearchCache.key(chosen));
+            AtomicFiles.write(dir.resolve(MODEL), out -> Files.copy(model, out));
+        }
+        Json.write(dir.resolve(RESULT), result);
+        render(dir, result);
+        log.println("wrote " + dir.resolve(RESULT) + ", " + dir.resolve(REPORT) + ", " + dir.resolve(PLOT)
+                + (chosen.isEmpty() ? "" : ", " + dir.resolve(MODEL)));
+    }
+
+    /** Reads DIR/result.json (for {@code pruneaug report}). */
+    public static SearchResult read(Path dir) {
+        Path file = dir.resolve(RESULT);
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidInputException(dir + " holds no " + RESULT + ": not a finished search output directory");
+        }
+        SearchResult r = Json.read(file, SearchResult.class, "search result");
+        if (!SearchResult.FORMAT.equals(r.format())) {
+            throw new InvalidInputException(file + " has format '" + r.format() + "', expected " + SearchResult.FORMAT);
+        }
+        return r;
+    }
+
+    /** Writes report.md and pareto.png from a result. */
+    public static void render(Path dir, SearchResult r) {
+        plot(dir.resolve(PLOT), r);
+        AtomicFiles.writeString(dir.resolve(REPORT), markdown(r));
+    }
+
+    static void plot(Path file, SearchResult r) {
+        List<ScatterChart.Points> series = new ArrayList<>();
+        Map<String, List<SearchResult.Candidate>> byFamily = new LinkedHashMap<>();
+        for (SearchResult.Candidate c : r.candidates()) {
+            byFamily.computeIfAbsent(c.family().startsWith("uniform") ? "uniform block candidates"
+                    : c.family().equals("pruneaug") ? "PruneAug candidates" : c.family() + " candidates",
+                    k -> new ArrayList<>()).add(c);
+        }
+        byFamily.forEach((name, cs) -> series.add(new ScatterChart.Points(name,
+                cs.stream().mapToDouble(SearchResult.Candidate::predictedMs).toArray(),
+                cs.stream().mapToDouble(c -> 100 * c.validationAccuracy()).toArray(), null)));
+        List<SearchResult.Network> nets = r.networks();
+        series.add(new ScatterChart.Points("final networks (measured)",
+                nets.stream().mapToDouble(SearchResult.Network::measuredMs).toArray(),
+                nets.stream().mapToDouble(n -> 100 * n.validationAccuracy()).toArray(),
+                nets.stream().map(SearchResult.Network::name).toArray(String[]::new)));
+        ScatterChart.writePng(file, "Validation accuracy vs latency (" + r.config().get("platform") + ", batch "
+                + r.config().get("batch") + ", " + r.config().get("threads") + " threads)", "latency per batch (ms)",
+                "validation accuracy after fine-tuning (%)", series,
+                List.of(new LineChart.Line("accuracy floor (dense - budget)", 100 * r.accuracyFloor())), 1000, 650);
+    }
+
+    static String markdown(SearchResult r) {
+        StringBuilder md = new StringBuilder();
+        Map<String, Object> c = r.config();
+        md.append("# PruneAug search report\n\n");
+        md.append(String.format(Locale.ROOT, "Model `%s`, platform **%s** (dense baseline %s), pruner **%s**, budget "
+                + "**%.2f** accuracy points, batch %s, %s threads.%n%n", c.get("model"), c.get("platform"),
+                c.get("dense_platform"), c.get("method"), ((Number) c.get("max_accuracy_loss_points")).doubleValue(),
+                c.get("batch"), c.get("threads")));
+        md.append(String.format(Locale.ROOT, "Hardware: %s. Tool %s (git %s), %s.%n%n", r.provenance().hardware(),
+                r.provenance().toolVersion(), r.provenance().gitSha(), r.provenance().created()));
+        md.append(String.format(Locale.ROOT, "Dense validation accuracy %.2f%%: candidates must reach %.2f%% after "
+                + "fine-tuning (%s).%n%n", 100 * r.denseValidationAccuracy(), 100 * r.accuracyFloor(), c.get("fine_tune")));
+        md.append("## Networks measured in the same run\n\n");
+        md.append("| network | overall sparsity | val. acc. | test acc. | measured ms/batch | speedup vs dense |"
+                + " predicted ms | prediction error | meets budget |\n|---|---|---|---|---|---|---|---|---|\n");
+        for (SearchResult.Network n : r.networks()) {
+            md.append(String.format(Locale.ROOT, "| %s | %.3f | %.2f%% | %.2f%% | %.3f (%.3f-%.3f) | %.2fx | %.3f | %+.1f%% | %s |%n",
+                    n.name(), n.overallSparsity(), 100 * n.validationAccuracy(), 100 * n.testAccuracy(), n.measuredMs(),
+                    n.measuredMinMs(), n.measuredMaxMs(), n.speedupVsDense(), n.predictedMs(), 100 * n.predictionError(),
+                    n.meetsBudget() ? "yes" : "no"));
+        }
+        md.append("\nMeasured: median of 30 forward passes after 5 warm-up passes, on the sparse runtime "
+                + "(pruned layers on the platform's kernels, the others on the dense baseline).\n\n");
+        md.append("## PruneAug's assignment\n\n| layer | block | sparsity | GEMM (MxKxN) | kernel | predicted ms | dense ms |\n"
+                + "|---|---|---|---|---|---|---|\n");
+        for (SearchResult.LayerChoice l : r.assignment()) {
+            md.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %s | %s | %.3f | %.3f |%n", l.layer(), l.block(),
+                    l.sparsity(), l.gemm(), l.kernel(), l.predictedMs(), l.denseMs()));
+        }
+        if (r.agreement() != null) {
+            md.append(String.format(Locale.ROOT, "%nSparse runtime vs DL4J on the %d test images: same class for %.2f%%,"
+                    + " largest probability difference %.2e.%n", r.agreement().images(),
+                    100 * r.agreement().argmaxAgreement(), r.agreement().maxAbsDiff()));
+        }
+        SearchResult.Cost k = r.cost();
+        md.append("\n## Search cost\n\n");
+        md.append(String.format(Locale.ROOT, "- full space: %.3g assignments (%d block shapes x %d sparsities + dense, per layer)%n",
+                k.fullSpaceSize(), k.blocksConsidered(), ((List<?>) c.get("sparsities")).size()));
+        md.append(String.format(Locale.ROOT, "- after the platform's dominance pruning: %.3g (%d of %d layer x block options left)%n",
+                k.prunedSpaceSize(), k.blockOptionsAfter(), k.blockOptionsBefore()));
+        md.append(String.format(Locale.ROOT, "- cheap fidelity (one-layer pruning, no fine-tuning): %d evaluations (+%d reused"
+                + " from the cache)%n", k.cheapEvaluations(), k.cheapEvaluationsReused()));
+        md.append(String.format(Locale.ROOT, "- frontier (exact knapsack): %d points%n", k.frontierPoints()));
+        md.append(String.format(Locale.ROOT, "- fine-tuned: %d candidates (+%d reused from the cache), PruneAug's and the "
+                + "baselines'%n", k.fineTunes(), k.fineTunesReused()));
+        md.append("- wall time per phase:");
+        k.phaseSeconds().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> md.append(
+                String.format(Locale.ROOT, " %s %.0f s;", e.getKey(), e.getValue())));
+        md.append("\n\n## Dominance pruning\n\n| layer | surviving blocks | dropped (by) |\n|---|---|---|\n");
+        r.survivors().forEach((layer, s) -> md.append("| ").append(layer).append(" | ").append(String.join(", ", s))
+                .append(" | ").append(r.droppedBy().getOrDefault(layer, Map.of()).entrySet().stream()
+                        .map(e -> e.getKey() + " (" + e.getValue() + ")").reduce((a, b) -> a + ", " + b).orElse("-"))
+                .append(" |\n"));
+        md.append("\n## Fine-tuned candidates\n\n| family | predicted ms | proxy damage | val. acc. | feasible | fine-tune s |\n"
+                + "|---|---|---|---|---|---|\n");
+        for (SearchResult.Candidate cand : r.candidates()) {
+            md.append(String.format(Locale.ROOT, "| %s | %.3f | %.4f | %.2f%% | %s | %.0f |%n", cand.family(),
+                    cand.predictedMs(), cand.proxyDamage(), 100 * cand.validationAccuracy(), cand.feasible() ? "yes" : "no",
+                    cand.fineTuneSeconds()));
+        }
+        md.append("\n![accuracy vs latency](").append(PLOT).append(")\n");
+        return md.toString();
+    }
+}
