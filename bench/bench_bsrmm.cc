@@ -249,7 +249,13 @@ struct Meta {
 struct Result {
   Meta meta;
   double median_ms = 0, min_ms = 0;
+  double median_cpu_ms = 0;  // CPU time of the calling thread: excludes time the OS ran others
 };
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+}
 
 std::map<std::string, Meta> g_meta;            // by benchmark name
 std::map<std::string, double> g_dense_median;  // by dense_key, milliseconds
@@ -306,17 +312,16 @@ class Collector : public benchmark::BenchmarkReporter {
   Collector(benchmark::BenchmarkReporter* display, size_t total) : display_(display), total_(total) {}
   bool ReportContext(const Context& context) override { return display_ ? display_->ReportContext(context) : true; }
   void ReportRuns(const std::vector<Run>& runs) override {
-    std::vector<double> ms;
+    std::vector<double> ms, cpu_ms;
     std::string name;
     for (const Run& run : runs) {
       if (run.run_type != Run::RT_Iteration || run.error_occurred) continue;
       name = run.run_name.function_name;
       ms.push_back(run.GetAdjustedRealTime() / 1000.0);  // time unit is us (set at registration)
+      cpu_ms.push_back(run.GetAdjustedCPUTime() / 1000.0);
     }
     if (!ms.empty() && g_meta.count(name)) {
-      std::sort(ms.begin(), ms.end());
-      Result r{g_meta.at(name), 0, ms.front()};
-      r.median_ms = ms.size() % 2 ? ms[ms.size() / 2] : 0.5 * (ms[ms.size() / 2 - 1] + ms[ms.size() / 2]);
+      Result r{g_meta.at(name), median(ms), *std::min_element(ms.begin(), ms.end()), median(cpu_ms)};
       if (r.meta.block == "dense") g_dense_median[r.meta.dense_key] = r.median_ms;
       g_results.push_back(r);
       if (!display_) {
@@ -383,9 +388,9 @@ void write_json(const Options& o, const std::string& path) {
       char num[512];
       std::snprintf(num, sizeof num,
                     "\"m\": %d, \"k\": %d, \"n\": %d, \"density\": %.6g, \"threads\": %d, \"median_ms\": %.6g, "
-                    "\"min_ms\": %.6g, \"gflops\": %.6g, \"gflops_dense_equiv\": %.6g, \"speedup_vs_dense\": %.6g, "
+                    "\"min_ms\": %.6g, \"median_cpu_ms\": %.6g, \"gflops\": %.6g, \"gflops_dense_equiv\": %.6g, \"speedup_vs_dense\": %.6g, "
                     "\"nonzeros\": %lld, \"reps\": %d",
-                    r.meta.m, r.meta.k, r.meta.n, r.meta.density, r.meta.threads, r.median_ms, r.min_ms,
+                    r.meta.m, r.meta.k, r.meta.n, r.meta.density, r.meta.threads, r.median_ms, r.min_ms, r.median_cpu_ms,
                     gflops(2.0 * r.meta.nonzeros * r.meta.n, r.median_ms),
                     gflops(2.0 * r.meta.m * r.meta.k * r.meta.n, r.median_ms),
                     dense != g_dense_median.end() ? dense->second / r.median_ms : 0.0, (long long)r.meta.nonzeros,

@@ -47,7 +47,9 @@ if [ -n "$json" ]; then
   [ -d "$(dirname "$json")" ] || die "--json: directory $(dirname "$json") does not exist"
 fi
 
-BUILD="$ROOT/build/bench"
+# PA_BENCH_BUILD_DIR reuses another build tree configured with PA_BUILD_BENCH=ON (scripts/test.sh)
+BUILD=${PA_BENCH_BUILD_DIR:-$ROOT/build/bench}
+[[ $BUILD == /* ]] || BUILD="$ROOT/$BUILD"
 if [ ! -f "$BUILD/CMakeCache.txt" ]; then
   cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DPA_BUILD_TESTS=OFF -DPA_BUILD_BENCH=ON -DPA_CUDA=OFF >/dev/null
 fi

@@ -17,6 +17,13 @@ cmake -S . -B build/test -DCMAKE_BUILD_TYPE=Release -DPA_BUILD_TESTS=ON -DPA_BUI
 cmake --build build/test -j"$JOBS"
 ctest --test-dir build/test --output-on-failure -j"$JOBS"
 
+step "native: benchmark wrapper smoke run (tiny shape; a check that it works, not a measurement)"
+bench_json=$(mktemp)
+PA_BENCH_BUILD_DIR=build/test scripts/bench-kernels.sh --shape 96x80x40 --density 0.2 --blocks 1x1,4x4,16x8 \
+  --threads 2 --isa all --reps 1 --min-time 0.002 --json "$bench_json" >/dev/null 2>&1
+grep -q '"block": "dense"' "$bench_json" && grep -q '"kernel": "f32_bsrmm_b16x8__generic"' "$bench_json"
+rm -f "$bench_json"
+
 step "native: GoogleTest under AddressSanitizer + UndefinedBehaviorSanitizer"
 cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DPA_SANITIZE=ON -DPA_BUILD_TESTS=ON -DPA_BUILD_BENCH=OFF -DPA_CUDA=OFF >/dev/null
 cmake --build build/asan -j"$JOBS"

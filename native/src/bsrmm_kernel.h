@@ -10,9 +10,11 @@
 //      whole block row; they start as the bias and get ReLU + one store at the end (Y is written
 //      exactly once, never read).
 //   5. The stored blocks of the row; for each of its BC columns, NV vectors of one X row are
-//      loaded once and used by RG broadcast weights (RG * NV FMAs per NV loads).
-// RG and NV come from V's register budget (Tile below). Y columns that do not fill a tile are
-// done with halved tiles and finally one masked vector, so no lane outside [0, n) is touched.
+//      loaded once and used by RG broadcast weights (RG * NV FMAs per NV loads). Small blocks
+//      prefetch the X rows of a block a few blocks ahead.
+// RG, NV, the column unroll and prefetching come from V's tuning (Tile below). Y columns that do
+// not fill a tile are done with halved tiles and finally one masked vector, so no lane outside
+// [0, n) is touched.
 //
 // Padding (bsr.h): the last block row may extend past m and the last block column past k. Whole
 // row groups past m are skipped and rows past m never stored; the one block per row that may
@@ -26,25 +28,37 @@
 #define PRUNEAUG_BSRMM_KERNEL_H
 
 #include <cstdint>
+#include <type_traits>
+#include <utility>
 
 #include "internal.h"
 
 #define PA_STRINGIFY(x) #x
 #define PA_UNROLL(n) _Pragma(PA_STRINGIFY(GCC unroll n))
+// The helpers below must melt into the tile loop: a call that survives (GCC's inliner gives up
+// once a file holds many instantiations) would pass the accumulators through memory.
+#define PA_INLINE inline __attribute__((always_inline))
+#define PA_INLINE_LAMBDA __attribute__((always_inline))
 
 namespace {
 namespace bsrmm_kernel {
 
-inline int32_t min_i32(int32_t a, int32_t b) { return a < b ? a : b; }
+PA_INLINE int32_t min_i32(int32_t a, int32_t b) { return a < b ? a : b; }
 
-// Register tile for block height BR: RG rows (a divisor of BR) x NV vectors of accumulators,
-// with RG * NV <= V::kAccumulators. Taller groups reuse each X vector more; wider tiles reuse
-// each broadcast weight more. V::kMaxRowGroup caps RG (for AVX2, 4 x 3 vectors measured best).
-template <class V, int BR>
+// Register tile for block shape BR x BC: RG rows (a divisor of BR) x NV vectors of accumulators,
+// RG * NV = V::accumulators(BR, BC). Taller groups reuse each X vector more; wider tiles reuse
+// each broadcast weight more. The ISA's V decides the budget per shape (its register count and
+// what its compiler keeps in registers), how many block columns to unroll, and below how many
+// FMAs per block software prefetch of X pays off.
+template <class V, int BR, int BC>
 struct Tile {
   static constexpr int kRows = BR < V::kMaxRowGroup ? BR : V::kMaxRowGroup;
-  static constexpr int kVectors = V::kAccumulators / kRows;
+  static constexpr int kVectors = V::accumulators(BR, BC) / kRows;
+  static constexpr int kColumnUnroll = BC < V::column_unroll(BR, BC) ? BC : V::column_unroll(BR, BC);
+  static constexpr int kBlockFmas = BC * kRows * kVectors;  // vector FMAs per block and row group
+  static constexpr bool kPrefetch = kBlockFmas <= V::kPrefetchBelowFmas;
   static_assert(BR % kRows == 0, "row group must divide the block height");
+  static_assert(BC % kColumnUnroll == 0, "the unroll factor must divide the block width");
   static_assert(kVectors >= 1, "at least one accumulator vector per row");
 };
 
@@ -61,7 +75,7 @@ struct BlockRow {
 
 // acc[i][v] += w[i*BC] * x[v*lanes] for RG rows, one X row (the weights of one block column).
 template <class V, int BC, int RG, int NV, bool MASKED>
-inline void fma_column(typename V::T (&acc)[RG][NV], const float* w, const float* x, typename V::Mask mask) {
+PA_INLINE void fma_column(typename V::T (&acc)[RG][NV], const float* w, const float* x, typename V::Mask mask) {
   typename V::T xv[NV];
   PA_UNROLL(16)
   for (int v = 0; v < NV; ++v) {
@@ -72,6 +86,42 @@ inline void fma_column(typename V::T (&acc)[RG][NV], const float* w, const float
     const typename V::T wi = V::broadcast(w + i * BC);
     PA_UNROLL(16)
     for (int v = 0; v < NV; ++v) acc[i][v] = V::fma(wi, xv[v], acc[i][v]);
+  }
+}
+
+// Calls f(0) .. f(N-1) with compile-time constants: a loop the compiler must unroll.
+template <class F, int... J>
+PA_INLINE void unrolled_impl(F& f, std::integer_sequence<int, J...>) {
+  (f(std::integral_constant<int, J>{}), ...);
+}
+template <int N, class F>
+PA_INLINE void unrolled(F&& f) {
+  unrolled_impl(f, std::make_integer_sequence<int, N>{});
+}
+
+// All BC columns of one block that lies wholly inside k, U columns per step: enough independent
+// loads to hide latency, few enough that the register allocator keeps every accumulator in a
+// register (fully unrolled 16- and 32-column blocks made GCC spill and run 1.5-2x slower).
+template <class V, int BC, int RG, int NV, int U, bool MASKED>
+PA_INLINE void fma_block(typename V::T (&acc)[RG][NV], const float* w, const float* x, int64_t ldx,
+                      typename V::Mask mask) {
+  PA_UNROLL(1)
+  for (int j = 0; j < BC; j += U) {
+    unrolled<U>([&](auto u) PA_INLINE_LAMBDA { fma_column<V, BC, RG, NV, MASKED>(acc, w + j + u, x + u * ldx, mask); });
+    x += U * ldx;
+  }
+}
+
+// Prefetches the NV vectors of each of the BC rows of X that one block will read.
+template <class V, int BC, int NV>
+PA_INLINE void prefetch_block(const float* x, int64_t ldx) {
+  constexpr int kFloatsPerLine = 64 / sizeof(float);
+  PA_UNROLL(1)
+  for (int j = 0; j < BC; ++j) {
+    PA_UNROLL(16)
+    for (int f = 0; f < NV * V::kLanes; f += kFloatsPerLine) V::prefetch(x + f);
+    V::prefetch(x + NV * V::kLanes - 1);  // the tile may straddle one more line
+    x += ldx;
   }
 }
 
@@ -89,10 +139,21 @@ void tile(const BlockRow& r, const float* x, int32_t ldx, float* y, int32_t ldy,
       for (int v = 0; v < NV; ++v) acc[i][v] = b;
     }
     const float* wg = r.val + g * BC;
-    for (int32_t p = 0; p < r.full; ++p) {
-      const float* xb = x + (int64_t)r.col[p] * BC * ldx;
-      const float* wb = wg + (int64_t)p * (BR * BC);
-      for (int j = 0; j < BC; ++j) fma_column<V, BC, RG, NV, MASKED>(acc, wb + j, xb + (int64_t)j * ldx, mask);
+    constexpr int U = Tile<V, BR, BC>::kColumnUnroll;
+    int32_t p = 0;
+    if (Tile<V, BR, BC>::kPrefetch && g == 0) {
+      // Small blocks jump between X rows faster than the hardware prefetcher follows; the rows
+      // to come are known from the column indices, so ask for them about 64 FMAs ahead. Later
+      // row groups find the same rows in L1.
+      constexpr int kAhead = (64 + Tile<V, BR, BC>::kBlockFmas - 1) / Tile<V, BR, BC>::kBlockFmas;
+      for (; p + kAhead < r.full; ++p) {
+        prefetch_block<V, BC, NV>(x + (int64_t)r.col[p + kAhead] * BC * ldx, ldx);
+        fma_block<V, BC, RG, NV, U, MASKED>(acc, wg + (int64_t)p * (BR * BC), x + (int64_t)r.col[p] * BC * ldx, ldx,
+                                            mask);
+      }
+    }
+    for (; p < r.full; ++p) {
+      fma_block<V, BC, RG, NV, U, MASKED>(acc, wg + (int64_t)p * (BR * BC), x + (int64_t)r.col[p] * BC * ldx, ldx, mask);
     }
     if (r.full < r.count) {
       const float* xb = x + (int64_t)r.col[r.full] * BC * ldx;
@@ -139,7 +200,7 @@ constexpr int64_t kL2Bytes = 384 * 1024;
 template <class V, int BR, int BC>
 void bsrmm(const pa_bsr_f32& w, int32_t n, const float* x, int32_t ldx, float* y, int32_t ldy,
            const float* bias, int act, int32_t rb_begin, int32_t rb_end) {
-  using Shape = Tile<V, BR>;
+  using Shape = Tile<V, BR, BC>;
   constexpr int kTileCols = Shape::kVectors * V::kLanes;
   const bool relu = act == PA_ACT_RELU;
   const int32_t kb_full = w.k / BC;  // block columns wholly inside k

@@ -20,41 +20,45 @@ struct Portable {
     int count;  // lanes [0, count) are live
   };
   // Each T takes two 128-bit registers on SSE2/NEON; 6 accumulators (12 registers) of the 16
-  // leave room for X and the broadcast weight. Measured on x86-64: more spills.
-  static constexpr int kAccumulators = 6;
+  // leave room for X and the broadcast weight. Block columns stay a loop: unrolling them made
+  // this file compile 3x slower for no measured gain.
   static constexpr int kMaxRowGroup = 2;
+  static constexpr int accumulators(int, int) { return 6; }
+  static constexpr int column_unroll(int, int) { return 1; }
+  static constexpr int kPrefetchBelowFmas = 16;
 
-  static T zero() { return broadcast_value(0.0f); }
-  static T load(const float* p) {
+  static PA_INLINE T zero() { return broadcast_value(0.0f); }
+  static PA_INLINE T load(const float* p) {
     T r;
     for (int l = 0; l < kLanes; ++l) r.v[l] = p[l];
     return r;
   }
   // Tail of a row: lanes past `count` are neither read nor written.
-  static T load(const float* p, Mask m) {
+  static PA_INLINE T load(const float* p, Mask m) {
     T r = zero();
     for (int l = 0; l < m.count; ++l) r.v[l] = p[l];
     return r;
   }
-  static void store(float* p, T v) {
+  static PA_INLINE void store(float* p, T v) {
     for (int l = 0; l < kLanes; ++l) p[l] = v.v[l];
   }
-  static void store(float* p, T v, Mask m) {
+  static PA_INLINE void store(float* p, T v, Mask m) {
     for (int l = 0; l < m.count; ++l) p[l] = v.v[l];
   }
-  static T broadcast(const float* p) { return broadcast_value(*p); }
-  static T fma(T a, T b, T c) {
+  static PA_INLINE T broadcast(const float* p) { return broadcast_value(*p); }
+  static PA_INLINE T fma(T a, T b, T c) {
     for (int l = 0; l < kLanes; ++l) c.v[l] += a.v[l] * b.v[l];
     return c;
   }
-  static T max(T a, T b) {
+  static PA_INLINE T max(T a, T b) {
     for (int l = 0; l < kLanes; ++l) a.v[l] = a.v[l] > b.v[l] ? a.v[l] : b.v[l];
     return a;
   }
-  static Mask mask(int count) { return Mask{count}; }
+  static PA_INLINE Mask mask(int count) { return Mask{count}; }
+  static PA_INLINE void prefetch(const float* p) { __builtin_prefetch(p); }
 
  private:
-  static T broadcast_value(float s) {
+  static PA_INLINE T broadcast_value(float s) {
     T r;
     for (int l = 0; l < kLanes; ++l) r.v[l] = s;
     return r;
