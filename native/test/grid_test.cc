@@ -6,6 +6,7 @@
 #include <random>
 #include <vector>
 
+#include "pruneaug/bsrmm.h"
 #include "pruneaug/grid.h"
 #include "pruneaug/status.h"
 
@@ -83,25 +84,32 @@ TEST_P(GridTest, ImplicitGemmOffsetsGiveTheSameConvolution) {
         }
 }
 
-TEST_P(GridTest, MaxPoolMatchesDirectPooling) {
+void check_maxpool(int kh, int kw, int sh, int sw, int threads) {
   const Images im = random_images(2, 3, 7, 9, 4);
+  const int oh = (7 - kh) / sh + 1, ow = (9 - kw) / sw + 1;
   const pa_grid in = make_grid(3, 2, 7, 9, 1);
-  const pa_grid out = make_grid(3, 2, 3, 4, 1);
+  const pa_grid out = make_grid(3, 2, oh, ow, 1);
   std::vector<float> d(in.c * in.ldc), o(out.c * out.ldc, 7.f);
-  ASSERT_EQ(PA_OK, pa_f32_grid_from_nchw(im.data.data(), &in, d.data(), GetParam()));
-  ASSERT_EQ(PA_OK, pa_f32_grid_maxpool(&in, d.data(), 2, 2, 2, 2, &out, o.data(), GetParam()));
+  ASSERT_EQ(PA_OK, pa_f32_grid_from_nchw(im.data.data(), &in, d.data(), threads));
+  ASSERT_EQ(PA_OK, pa_f32_grid_maxpool(&in, d.data(), kh, kw, sh, sw, &out, o.data(), threads));
   for (int ci = 0; ci < 3; ++ci)
     for (int bi = 0; bi < 2; ++bi)
-      for (int y = -1; y <= 3; ++y)
-        for (int x = -1; x <= 4; ++x) {
+      for (int y = -1; y <= oh; ++y)
+        for (int x = -1; x <= ow; ++x) {
           float want = 0.f;
-          if (y >= 0 && y < 3 && x >= 0 && x < 4) {
-            want = im.at(bi, ci, 2 * y, 2 * x);
-            for (int dy = 0; dy < 2; ++dy)
-              for (int dx = 0; dx < 2; ++dx) want = std::max(want, im.at(bi, ci, 2 * y + dy, 2 * x + dx));
+          if (y >= 0 && y < oh && x >= 0 && x < ow) {
+            want = im.at(bi, ci, sh * y, sw * x);
+            for (int dy = 0; dy < kh; ++dy)
+              for (int dx = 0; dx < kw; ++dx) want = std::max(want, im.at(bi, ci, sh * y + dy, sw * x + dx));
           }
-          EXPECT_EQ(want, grid_at(out, o, ci, bi, y, x)) << "c=" << ci << " b=" << bi << " y=" << y << " x=" << x;
+          EXPECT_EQ(want, grid_at(out, o, ci, bi, y, x))
+              << kh << "x" << kw << "/" << sh << "x" << sw << " c=" << ci << " b=" << bi << " y=" << y << " x=" << x;
         }
+}
+
+TEST_P(GridTest, MaxPoolMatchesDirectPooling) {
+  check_maxpool(2, 2, 2, 2, GetParam());  // the specialised common case
+  check_maxpool(3, 2, 2, 1, GetParam());  // the general loop
 }
 
 TEST_P(GridTest, Im2colMatchesDirectGather) {
@@ -148,6 +156,20 @@ TEST_P(GridTest, FromRowsAndFlattenFollowDl4jOrder) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Threads, GridTest, ::testing::Values(1, 2, 3));
+
+TEST_P(GridTest, BiasActAddsBiasThenRelu) {
+  const int m = 3, n = 5, ld = 7;
+  std::vector<float> y(m * ld, 5.f), bias = {1.f, -10.f, 0.5f};
+  for (int i = 0; i < m; ++i)
+    for (int j = 0; j < n; ++j) y[i * ld + j] = (float)(j - 2);
+  ASSERT_EQ(PA_OK, pa_f32_bias_act(m, n, y.data(), ld, bias.data(), PA_ACT_RELU, GetParam()));
+  for (int i = 0; i < m; ++i) {
+    for (int j = 0; j < n; ++j) EXPECT_EQ(std::max(0.f, (float)(j - 2) + bias[i]), y[i * ld + j]);
+    EXPECT_EQ(5.f, y[i * ld + n]);  // outside the window: untouched
+  }
+  ASSERT_EQ(PA_OK, pa_f32_bias_act(m, n, y.data(), ld, nullptr, PA_ACT_NONE, GetParam()));
+  EXPECT_EQ(PA_ERR_INVALID_ARG, pa_f32_bias_act(m, n, y.data(), n - 1, nullptr, PA_ACT_NONE, GetParam()));
+}
 
 TEST(GridErrors, BadArgumentsAreErrorsNotCrashes) {
   pa_grid g{1, 1, 4, 4, 1, 10};  // ldc too small

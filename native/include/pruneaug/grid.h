@@ -64,6 +64,10 @@ int pa_f32_grid_from_rows(const float* src, int64_t ld, const pa_grid* g, float*
  * DL4J's order (channel, row, column). */
 int pa_f32_grid_flatten(const pa_grid* g, const float* x, float* dst, int64_t ld, int threads);
 
+/* y[i][j] = act(y[i][j] + bias[i]) over an m x n row-major window (bias may be NULL, act is
+ * PA_ACT_NONE or PA_ACT_RELU of bsrmm.h): the epilogue of libraries whose GEMM cannot fuse it. */
+int pa_f32_bias_act(int32_t m, int32_t n, float* y, int64_t ldy, const float* bias, int act, int threads);
+
 #ifdef __cplusplus
 }
 #endif

@@ -3,6 +3,8 @@
 // the library's thread pool.
 #include "pruneaug/grid.h"
 
+#include "pruneaug/bsrmm.h"
+
 #include <algorithm>
 #include <cstring>
 #include <string>
@@ -144,15 +146,29 @@ extern "C" int pa_f32_grid_maxpool(const pa_grid* in, const float* x, int32_t kh
     return pa::fail(PA_ERR_INVALID_ARG, "pooling output grid does not match the input grid and window");
   }
   const Geo si = geo(*in), so = geo(*out);
-  parallel_range(threads, in->c, [&](int64_t c) {
+  const bool two_by_two = kh == 2 && kw == 2 && sh == 2 && sw == 2;
+  // one task per (channel, image): enough tasks to balance even when channels are few
+  parallel_range(threads, (int64_t)in->c * in->b, [&](int64_t t) {
+    const int64_t c = t / in->b;
+    const int32_t b = (int32_t)(t % in->b);
     float* plane = y + c * out->ldc;
-    zero_frame(*out, so, plane);
-    for (int32_t b = 0; b < in->b; ++b) {
-      const float* src = x + c * in->ldc + si.guard + b * si.image;
-      float* dst = plane + so.guard + b * so.image;
-      for (int32_t oy = 0; oy < out->h; ++oy) {
-        float* drow = dst + oy * so.wp;
-        const float* srow = src + (int64_t)oy * sh * si.wp;
+    if (b == 0) std::memset(plane, 0, sizeof(float) * so.guard);
+    if (b == in->b - 1) std::memset(plane + so.guard + (int64_t)in->b * so.image, 0, sizeof(float) * so.guard);
+    const float* src = x + c * in->ldc + si.guard + b * si.image;
+    float* dst = plane + so.guard + b * so.image;
+    for (int32_t oy = 0; oy < out->h; ++oy) {
+      float* drow = dst + oy * so.wp;
+      const float* srow = src + (int64_t)oy * sh * si.wp;
+      if (two_by_two) {
+        // the common case, each input row read once: max of the two rows, then of adjacent pairs
+        const float* r0 = srow;
+        const float* r1 = srow + si.wp;
+        for (int32_t ox = 0; ox < out->w; ++ox) {
+          const float a = std::max(r0[2 * ox], r1[2 * ox]);
+          const float d = std::max(r0[2 * ox + 1], r1[2 * ox + 1]);
+          drow[ox] = std::max(a, d);
+        }
+      } else {
         for (int32_t ox = 0; ox < out->w; ++ox) drow[ox] = srow[(int64_t)ox * sw];
         for (int32_t dy = 0; dy < kh; ++dy) {
           const float* r = srow + dy * si.wp;
@@ -161,7 +177,9 @@ extern "C" int pa_f32_grid_maxpool(const pa_grid* in, const float* x, int32_t kh
           }
         }
       }
+      std::memset(drow + out->w, 0, sizeof(float) * out->pad);
     }
+    std::memset(dst + (int64_t)out->h * so.wp, 0, sizeof(float) * out->pad * so.wp);
   });
   return PA_OK;
 }
@@ -235,6 +253,24 @@ extern "C" int pa_f32_grid_flatten(const pa_grid* g, const float* x, float* dst,
         const float* p = x + c * g->ldc + s.guard + y * s.wp + xx;
         for (int32_t b = 0; b < g->b; ++b) o[b] = p[b * s.image];
       }
+    }
+  });
+  return PA_OK;
+}
+
+extern "C" int pa_f32_bias_act(int32_t m, int32_t n, float* y, int64_t ldy, const float* bias, int act, int threads) {
+  pa::clear_error();
+  if (int s = check_threads(threads)) return s;
+  if (m <= 0 || n <= 0 || ldy < n || y == nullptr) return pa::fail(PA_ERR_INVALID_ARG, "bad epilogue window");
+  if (act != PA_ACT_NONE && act != PA_ACT_RELU) return pa::fail(PA_ERR_INVALID_ARG, "unknown activation");
+  const bool relu = act == PA_ACT_RELU;
+  parallel_range(threads, m, [&](int64_t i) {
+    float* row = y + i * ldy;
+    const float b = bias != nullptr ? bias[i] : 0.0f;
+    if (relu) {
+      for (int32_t j = 0; j < n; ++j) row[j] = std::max(row[j] + b, 0.0f);
+    } else if (bias != nullptr) {
+      for (int32_t j = 0; j < n; ++j) row[j] += b;
     }
   });
   return PA_OK;

@@ -81,13 +81,8 @@ public final class InferCommand implements Callable<Integer> {
                 SparseNetwork s = SparseNetwork.compile(pruned.network(), l -> pruned.plan().stream()
                         .anyMatch(a -> a.layer().equals(l.name()) && a.sparsity() > 0)
                         ? new Placement(sparse, pruned.mask(l.name())) : Placement.dense(dense), batch)) {
-            // alternate the two so that neither gets a quieter machine
-            denseTiming = d.time(5, reps, threads);
-            sparseTiming = s.time(5, reps, threads);
-            Timing dense2 = d.time(0, reps, threads);
-            Timing sparse2 = s.time(0, reps, threads);
-            denseTiming = dense2.medianMs() < denseTiming.medianMs() ? dense2 : denseTiming;
-            sparseTiming = sparse2.medianMs() < sparseTiming.medianMs() ? sparse2 : sparseTiming;
+            denseTiming = d.timeBestOf(3, 5, reps, threads);
+            sparseTiming = s.timeBestOf(3, 5, reps, threads);
             if (checkImages > 0) {
                 LabeledImages test = data.load().test();
                 agreement = Agreement.check(s, pruned.network(), test.head(Math.min(checkImages, test.size())), threads);
@@ -96,7 +91,7 @@ public final class InferCommand implements Callable<Integer> {
         print("dense on " + dense.id(), denseTiming);
         print("pruned on " + sparse.id(), sparseTiming);
         double speedup = denseTiming.medianMs() / sparseTiming.medianMs();
-        System.out.printf(Locale.ROOT, "speedup %.2fx (batch %d, %d threads; median of %d passes, best of 2 rounds)%n",
+        System.out.printf(Locale.ROOT, "speedup %.2fx (batch %d, %d threads; median of %d passes, best of 3 rounds)%n",
                 speedup, batch, threads, reps);
         if (agreement != null) {
             System.out.printf(Locale.ROOT, "agreement with DL4J on %d test images: same class %.2f%%, max |p - p_dl4j| %.2e%n",

@@ -71,8 +71,9 @@ public final class SearchCommand implements Callable<Integer> {
     @Option(names = "--finetune-batches", paramLabel = "N", description = "Cap on fine-tuning updates per candidate (0 = none).")
     int finetuneBatches;
 
-    @Option(names = "--lr", paramLabel = "RATE", description = "Fine-tuning Adam learning rate (default: ${DEFAULT-VALUE}).")
-    double learningRate = 2e-4;
+    @Option(names = "--lr", paramLabel = "RATE",
+            description = "Fine-tuning Adam learning rate (default: 0 = continue the model's own schedule).")
+    double learningRate;
 
     @Option(names = "--sensitivity-images", paramLabel = "N",
             description = "Validation images of the cheap fidelity (default: ${DEFAULT-VALUE}).")

@@ -463,14 +463,14 @@ public final class PruneAugSearch {
         double sparsity;
         if (plan.isEmpty()) {
             try (SparseNetwork s = SparseNetwork.compile(net, l -> Placement.dense(dense), cfg.batch())) {
-                t = s.time(5, 30, cfg.threads());
+                t = s.timeBestOf(3, 5, 30, cfg.threads());
             }
             model = cfg.model().toString();
             sparsity = 0;
         } else {
             PrunedNetwork p = PrunedNetwork.of(Models.load(cache.fineTunedModel(SearchCache.key(plan))));
             try (SparseNetwork s = SparseNetwork.compile(net, placements(p, platform, dense), cfg.batch())) {
-                t = s.time(5, 30, cfg.threads());
+                t = s.timeBestOf(3, 5, 30, cfg.threads());
             }
             model = cache.fineTunedModel(SearchCache.key(plan)).toString();
             sparsity = p.overallSparsity();

@@ -102,7 +102,7 @@ public final class SearchOutputs {
                     n.measuredMinMs(), n.measuredMaxMs(), n.speedupVsDense(), n.predictedMs(), 100 * n.predictionError(),
                     n.meetsBudget() ? "yes" : "no"));
         }
-        md.append("\nMeasured: median of 30 forward passes after 5 warm-up passes, on the sparse runtime "
+        md.append("\nMeasured: lowest median of 3 rounds of 30 forward passes (after 5 warm-up passes), on the sparse runtime "
                 + "(pruned layers on the platform's kernels, the others on the dense baseline).\n\n");
         md.append("## PruneAug's assignment\n\n| layer | block | sparsity | GEMM (MxKxN) | kernel | predicted ms | dense ms |\n"
                 + "|---|---|---|---|---|---|---|\n");
