@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.pruneaug.core.BlockShape;
 import org.pruneaug.core.InvalidInputException;
 import org.pruneaug.dl4j.TrainingBudget;
+import org.pruneaug.platforms.Platforms;
 import org.pruneaug.pruning.Pruner;
 import org.pruneaug.search.PruneAugSearch;
 import org.pruneaug.search.SearchConfig;
@@ -100,7 +101,7 @@ public final class SearchCommand implements Callable<Integer> {
                 learningRate);
         SearchConfig cfg = new SearchConfig(model, platform, densePlatform, method, maxAccuracyLoss, threads, batch, out,
                 data.dataDir, sparsities, blockList, budget, sensitivityImages, frontierSize, maxFineTunes, seed);
-        SearchResult r = PruneAugSearch.run(cfg, System.err);
+        SearchResult r = PruneAugSearch.run(cfg, Platforms.load(), System.err);
         printTable(r);
         return PruneAugCli.EXIT_OK;
     }

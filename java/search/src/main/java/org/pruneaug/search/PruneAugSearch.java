@@ -65,6 +65,7 @@ import org.pruneaug.pruning.PruningRecord;
  */
 public final class PruneAugSearch {
     private final SearchConfig cfg;
+    private final Platforms platforms;
     private final PrintStream log;
     private final Map<String, Double> phases = new LinkedHashMap<>();
     private final List<SearchResult.Candidate> candidates = new ArrayList<>();
@@ -85,13 +86,15 @@ public final class PruneAugSearch {
     private int fineTunesReused;
     private long phaseStart;
 
-    private PruneAugSearch(SearchConfig cfg, PrintStream log) {
+    private PruneAugSearch(SearchConfig cfg, Platforms platforms, PrintStream log) {
         this.cfg = cfg;
+        this.platforms = platforms;
         this.log = log;
     }
 
-    public static SearchResult run(SearchConfig cfg, PrintStream log) {
-        return new PruneAugSearch(cfg, log).run();
+    /** Runs (or resumes) the search; progress and decisions go to {@code log}. */
+    public static SearchResult run(SearchConfig cfg, Platforms platforms, PrintStream log) {
+        return new PruneAugSearch(cfg, platforms, log).run();
     }
 
     private void phase(String name) {
@@ -107,7 +110,6 @@ public final class PruneAugSearch {
 
     private SearchResult run() {
         phase("setup");
-        Platforms platforms = Platforms.load();
         SparsePlatform platform = available(platforms.get(cfg.platform()));
         if (platform.isDense()) {
             throw new InvalidInputException("platform " + platform.id() + " is a dense baseline: give a sparse platform"
