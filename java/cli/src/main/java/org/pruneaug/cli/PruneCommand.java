@@ -67,9 +67,12 @@ public final class PruneCommand implements Callable<Integer> {
     @Option(names = "--finetune-batches", paramLabel = "N", description = "Cap on fine-tuning updates (0 = none).")
     int finetuneBatches;
 
+    /** Half the zoo's initial rate: the trained model's own schedule has decayed too far to recover quickly. */
+    public static final double FINE_TUNE_LEARNING_RATE = 5e-4;
+
     @Option(names = "--lr", paramLabel = "RATE",
-            description = "Fine-tuning Adam learning rate (default: 0 = continue the model's own schedule).")
-    double learningRate;
+            description = "Fine-tuning Adam learning rate (default: ${DEFAULT-VALUE}; 0 = continue the model's own schedule).")
+    double learningRate = FINE_TUNE_LEARNING_RATE;
 
     @Option(names = "--batch", paramLabel = "B", description = "Fine-tuning minibatch (default: ${DEFAULT-VALUE}).")
     int batch = TrainingBudget.DEFAULT_BATCH;

@@ -74,7 +74,7 @@ class TrainPruneEvaluateCliTest {
         JsonNode j = Json.MAPPER.readTree(report.toFile());
         assertEquals("taylor", j.get("method").asText());
         assertEquals(5, j.get("fineTuneUpdates").asInt());
-        assertTrue(j.get("afterFineTune").get("test").get("accuracy").asDouble() > 0.5);
+        assertTrue(j.get("afterFineTune").get("test").get("accuracy").asDouble() > 0.25, "well above chance: " + j.get("afterFineTune"));
         assertTrue(j.get("beforeFineTune").get("validation").get("count").asInt() == 5000);
         PruningRecord rec = PruningRecord.of(Models.load(out).metadata()).orElseThrow();
         assertEquals("4x4", rec.layer("fc1").block().toString());
