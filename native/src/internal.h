@@ -13,7 +13,8 @@
 namespace pa {
 
 // Computes block rows [rb_begin, rb_end) of Y = act(W X + bias) for all n columns. Arguments are
-// already checked. Each thread of the pool calls it on a disjoint range of block rows.
+// already checked. Each thread of the pool calls it on a disjoint share: a range of block rows,
+// or all rows of a slice of columns (x and y then point at the slice, n is its width).
 #define PA_BSRMM_PARAMS                                                                         \
   const pa_bsr_f32 &w, int32_t n, const float *x, int32_t ldx, float *y, int32_t ldy,           \
       const float *bias, int act, int32_t rb_begin, int32_t rb_end

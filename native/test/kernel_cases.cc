@@ -54,6 +54,7 @@ std::vector<Case> edge_cases(int br, int bc) {
       {2 * br + 1, 4 * bc + 1, 100, 1.0, 0, 0, true, false, 3, R::kAny, "density 1"},
       {2 * br, 2 * bc, 97, 0.5, 0, 0, false, true, 2, R::kAny, "n spans several register tiles"},
       {br + 1, 4100, 75, 0.05, 3, 0, true, true, 2, R::kAny, "large k: several L2 chunks of n"},
+      {2 * br, 3 * bc + 1, 150, 0.5, 0, 5, true, true, 2, R::kAny, "few block rows, wide n: threads take columns"},
       {1, 1, 1, 1.0, 0, 0, true, true, 3, R::kAny, "1 x 1 matrix, more threads than block rows"},
   };
 }
