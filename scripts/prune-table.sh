@@ -6,7 +6,8 @@
 #
 # METHODS, SPARSITIES and BLOCKS (space-separated) override the grid. Writes OUTDIR/table.md and
 # OUTDIR/<method>-<sparsity>-<block>.json; a cell whose report exists is not recomputed, so an
-# interrupted table resumes. Each run takes the shared CPU lock if /tmp/pruneaug-cpu.lock is used.
+# interrupted table resumes. Each run takes the shared CPU lock PRUNEAUG_LOCK (default
+# /tmp/pruneaug-cpu.lock; empty = none, e.g. when the caller holds it for a whole method).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 [ $# -ge 2 ] || { sed -n '2,10p' "$0" >&2; exit 2; }
@@ -16,6 +17,8 @@ METHODS=${METHODS:-magnitude gmp taylor}
 SPARSITIES=${SPARSITIES:-0.8 0.9 0.95}
 BLOCKS=${BLOCKS:-1x1 4x4 16x16 32x1}
 PRUNEAUG=${PRUNEAUG:-$ROOT/scripts/pruneaug}
+LOCK=${PRUNEAUG_LOCK-/tmp/pruneaug-cpu.lock}
+locked() { if [ -n "$LOCK" ]; then flock "$LOCK" "$@"; else "$@"; fi; }
 mkdir -p "$OUT"
 
 for method in $METHODS; do
@@ -24,7 +27,7 @@ for method in $METHODS; do
       cell="$OUT/$method-$s-$b"
       [ -f "$cell.json" ] && continue
       echo "== $method sparsity $s block $b" >&2
-      flock /tmp/pruneaug-cpu.lock "$PRUNEAUG" prune --model "$MODEL" --method "$method" --block "$b" --sparsity "$s" \
+      locked "$PRUNEAUG" prune --model "$MODEL" --method "$method" --block "$b" --sparsity "$s" \
         --out "$cell.zip" --json "$cell.json" "$@" > "$cell.log" 2>&1 || { tail -5 "$cell.log" >&2; exit 1; }
       rm -f "$cell.zip"
     done
