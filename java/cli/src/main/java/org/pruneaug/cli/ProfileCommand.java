@@ -73,6 +73,10 @@ public final class ProfileCommand implements Callable<Integer> {
     @Option(names = "--plot", paramLabel = "FILE.png", description = "Plot latency vs density per block shape.")
     Path plot;
 
+    @Option(names = "--compare-to", paramLabel = "RUN.json",
+            description = "An earlier --out of the same cells: report how many medians agree within 10%%.")
+    Path compareTo;
+
     @Option(names = "--platforms-dir", paramLabel = "DIR",
             description = "Platform descriptors and latency tables (default: ./platforms of the checkout).")
     Path platformsDir;
@@ -83,6 +87,15 @@ public final class ProfileCommand implements Callable<Integer> {
     @Option(names = "--samples", paramLabel = "N", defaultValue = "15",
             description = "Timed samples per cell; the median is kept (default: ${DEFAULT-VALUE}).")
     int samples;
+
+    @Option(names = "--rounds", paramLabel = "R", defaultValue = "3",
+            description = "Visits per cell, spread over the run, the samples split among them (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--max-stall", paramLabel = "F", defaultValue = "0.02",
+            description = {"Re-time a cell visit when other tasks waited for a core more than this share of its time",
+                "(Linux CPU pressure; 'Infinity' never re-times) (default: ${DEFAULT-VALUE})."})
+    double maxStall;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
             description = "Seed of the random weights and activations (default: ${DEFAULT-VALUE}).")
@@ -103,10 +116,12 @@ public final class ProfileCommand implements Callable<Integer> {
         List<BlockShape> explicitBlocks = blocks == null ? null : BlockShape.parseList(blocks);
         checkOutput(out, ".json", "--out");
         checkOutput(plot, ".png", "--plot");
+        List<ProfileReport.Row> previous = compareTo == null ? null : ProfileReport.readRows(compareTo);
 
         SparsePlatform baseline = baseline(platforms, targets);
-        Profiler profiler = new Profiler(new Profiler.Method(samples, Profiler.Method.defaults().minSampleMs(),
-                Profiler.Method.defaults().warmupMs(), seed), fresh, true, System.err);
+        Profiler.Method defaults = Profiler.Method.defaults();
+        Profiler profiler = new Profiler(new Profiler.Method(samples, rounds, defaults.minSampleMs(), defaults.warmupMs(),
+                maxStall, seed), fresh, true, System.err);
         // every check (platforms, blocks, densities, existing tables) before anything is measured or written
         List<Profiler.Plan> plans = new ArrayList<>();
         for (SparsePlatform p : targets) {
@@ -120,8 +135,13 @@ public final class ProfileCommand implements Callable<Integer> {
         Profiler.Result baselineResult = null;
         for (Profiler.Plan plan : plans) {
             Profiler.Result r = profiler.run(plan);
-            System.err.printf("pruneaug: %s: %d cells measured, %d reused, table %s%n", r.platform().id(), r.measured(),
-                    r.reused(), r.tableFile());
+            System.err.printf(java.util.Locale.ROOT, "pruneaug: %s: %d cells measured, %d reused in %.1f s, table %s%n",
+                    r.platform().id(), r.measured(), r.reused(), r.seconds(), r.tableFile());
+            if (r.disturbed() > 0) {
+                System.err.printf(java.util.Locale.ROOT, "pruneaug: %s: %d cells were disturbed by other processes (CPU"
+                        + " pressure above %.0f%% of their time; see cpu_stall in the table)%n", r.platform().id(),
+                        r.disturbed(), 100 * maxStall);
+            }
             results.add(r);
             if (r.platform() == baseline) {
                 baselineResult = r;
@@ -129,6 +149,13 @@ public final class ProfileCommand implements Callable<Integer> {
         }
         ProfileReport report = ProfileReport.of(results, baselineResult);
         System.out.print(report.summary());
+        if (previous != null) {
+            ProfileReport.Stability st = report.compareTo(previous, 0.10);
+            if (st.matched() == 0) {
+                throw new InvalidInputException(compareTo + " has none of the cells measured now");
+            }
+            System.out.println("\nrepeat-run stability: " + st.describe());
+        }
         if (out != null) {
             report.writeJson(out);
             System.err.println("pruneaug: rows written to " + out);

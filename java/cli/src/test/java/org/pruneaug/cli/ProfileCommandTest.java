@@ -61,7 +61,8 @@ class ProfileCommandTest {
     }
 
     private Run profile(String... args) {
-        String[] all = Stream.concat(Stream.of("profile", "--platforms-dir", platforms.toString(), "--samples", "3"),
+        String[] all = Stream.concat(Stream.of("profile", "--platforms-dir", platforms.toString(), "--samples", "3", "--rounds", "1",
+                "--max-stall", "Infinity"),
                 Stream.of(args)).toArray(String[]::new);
         return run(all);
     }
@@ -84,7 +85,7 @@ class ProfileCommandTest {
                 "--densities", "0.5,1", "--threads", "1", "--out", rows.toString(), "--plot", png.toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("GEMM 16x20x8") && r.out().contains("cpu-generic"), r.out());
-        assertTrue(r.err().contains("cpu-generic: 8 cells measured, 0 reused"), r.err());
+        assertTrue(r.err().contains("cpu-generic: 8 cells measured, 0 reused in"), r.err());
         JsonNode json = Json.MAPPER.readTree(rows.toFile());
         assertEquals(8 + 2, json.size());  // 2 shapes x 2 blocks x 2 densities + the dense baseline per shape
         for (JsonNode row : json) {
@@ -100,7 +101,7 @@ class ProfileCommandTest {
         Run again = profile("--platform", "cpu-generic", "--shapes", "16x20x8,8x8x4", "--blocks", "1x1,4x4",
                 "--densities", "0.5,1", "--threads", "1");
         assertEquals(0, again.exit(), again.err());
-        assertTrue(again.err().contains("cpu-generic: 0 cells measured, 8 reused"), again.err());
+        assertTrue(again.err().contains("cpu-generic: 0 cells measured, 8 reused in"), again.err());
     }
 
     @Test

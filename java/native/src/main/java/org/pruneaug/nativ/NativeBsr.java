@@ -18,7 +18,7 @@ final class NativeBsr implements AutoCloseable {
         // a zero-length allocation may come back as a NULL address, which the validator rejects when
         // nnzb > 0 only, but keep one slot so every pointer of an empty weight is still valid
         colIdx = w.nnzb() == 0 ? new IntPointer(1) : new IntPointer(w.colIdxArray());
-        values = w.nnzb() == 0 ? new FloatPointer(1) : new FloatPointer(w.valuesArray());
+        values = OffHeap.alignedCopy(w.valuesArray());
         view = new PaNative.BsrF32()
                 .m(w.rows()).k(w.cols()).br(w.block().rows()).bc(w.block().cols()).nnzb(w.nnzb())
                 .row_ptr(rowPtr).col_idx(colIdx).values(values);

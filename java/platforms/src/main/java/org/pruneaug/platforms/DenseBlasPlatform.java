@@ -5,6 +5,7 @@ import java.util.Optional;
 import org.bytedeco.javacpp.FloatPointer;
 import org.pruneaug.core.BlockShape;
 import org.pruneaug.nativ.BsrMatrix;
+import org.pruneaug.nativ.OffHeap;
 
 /**
  * Dense baseline: the masked weight multiplied densely with a BLAS sgemm (OpenBLAS or MKL). Its
@@ -44,7 +45,7 @@ final class DenseBlasPlatform extends BasePlatform {
         checkPrepare(w, bias);
         int m = w.rows();
         int k = w.cols();
-        FloatPointer weight = new FloatPointer(w.toDense());
+        FloatPointer weight = OffHeap.alignedCopy(w.toDense());
         return new AbstractPreparedGemm(m, k, kernelName(w.block())) {
             @Override
             void compute(FloatPointer x, int ldx, FloatPointer y, int ldy, int n, int threads) {

@@ -50,12 +50,14 @@ public record LatencyTable(
     /**
      * One measured (shape, block, density) point. {@code block} is "RxC", or "dense" for a dense
      * baseline (density then 1). Times are per call, in milliseconds, over {@code samples} samples of
-     * {@code runsPerSample} calls each.
+     * {@code runsPerSample} calls each. {@code cpuStall} is the share of the measurement's wall time in
+     * which some other task waited for a core (Linux PSI): above a few percent, other processes
+     * disturbed it (the profiler retries such cells and keeps the least disturbed attempt).
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Cell(int m, int k, int n, String block, double density, double achievedDensity, String kernel,
             double medianMs, double p25Ms, double p75Ms, double minMs, int samples, int runsPerSample, long seed,
-            String measured) {
+            String measured, double cpuStall) {
 
         public GemmShape shape() {
             return new GemmShape(m, k, n);

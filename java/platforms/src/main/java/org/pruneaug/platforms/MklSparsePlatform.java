@@ -7,6 +7,7 @@ import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.mkl.global.mkl_rt;
 import org.pruneaug.core.BlockShape;
 import org.pruneaug.nativ.BsrMatrix;
+import org.pruneaug.nativ.OffHeap;
 
 /**
  * Intel MKL's sparse BLAS: {@code mkl_sparse_s_create_bsr} + {@code mkl_sparse_s_mm} for square
@@ -80,7 +81,7 @@ final class MklSparsePlatform extends BasePlatform {
             // MKL keeps pointers to these arrays (no copy), so they live as long as the handle
             rowPtr = new IntPointer(w.rowPtr());
             colIdx = new IntPointer(empty ? new int[1] : w.colIdx());
-            values = new FloatPointer(empty ? new float[1] : w.values());
+            values = OffHeap.alignedCopy(w.values());
             if (!empty) {
                 IntPointer rowsEnd = new IntPointer(rowPtr).position(1);
                 int status = b == 1
@@ -141,8 +142,8 @@ final class MklSparsePlatform extends BasePlatform {
                 return;
             }
             releasePadding();
-            xPad = new FloatPointer((long) kPadded * n).zero();
-            yPad = new FloatPointer((long) mPadded * n).zero();
+            xPad = OffHeap.alignedFloats((long) kPadded * n);
+            yPad = OffHeap.alignedFloats((long) mPadded * n);
             padN = n;
         }
 

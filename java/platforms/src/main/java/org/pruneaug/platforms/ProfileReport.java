@@ -60,6 +60,51 @@ public final class ProfileReport {
         return rows;
     }
 
+    /** How two runs of the same cells agree: the repeat-run stability figure. */
+    public record Stability(int matched, int within, double tolerance, double medianRelativeDifference) {
+        public double fraction() {
+            return matched == 0 ? 0 : within / (double) matched;
+        }
+
+        public String describe() {
+            return String.format(Locale.ROOT, "%d of %d cells (%.1f%%) within %.0f%% of the previous run's median;"
+                    + " median difference %.1f%%", within, matched, 100 * fraction(), 100 * tolerance,
+                    100 * medianRelativeDifference);
+        }
+    }
+
+    /** Rows of an earlier --out file. */
+    public static List<Row> readRows(Path file) {
+        return List.of(Json.read(file, Row[].class, "profile rows"));
+    }
+
+    /**
+     * Compares this run's medians with an earlier run's rows of the same cells (platform, shape, block,
+     * density, threads): |a - b| / min(a, b) <= tolerance counts as within.
+     */
+    public Stability compareTo(List<Row> previous, double tolerance) {
+        Map<String, Row> before = new LinkedHashMap<>();
+        previous.forEach(r -> before.put(cellKey(r), r));
+        List<Double> diffs = new ArrayList<>();
+        int within = 0;
+        for (Row r : rows) {
+            Row b = before.get(cellKey(r));
+            if (b != null) {
+                double d = Math.abs(r.medianMs() - b.medianMs()) / Math.min(r.medianMs(), b.medianMs());
+                diffs.add(d);
+                within += d <= tolerance ? 1 : 0;
+            }
+        }
+        diffs.sort(null);
+        double median = diffs.isEmpty() ? 0 : diffs.get(diffs.size() / 2);
+        return new Stability(diffs.size(), within, tolerance, median);
+    }
+
+    private static String cellKey(Row r) {
+        return String.format(Locale.ROOT, "%s|%d|%d|%d|%s|%.6f|%d", r.platform(), r.m(), r.k(), r.n(), r.block(),
+                r.density(), r.threads());
+    }
+
     public void writeJson(Path file) {
         Json.write(file, rows);
     }

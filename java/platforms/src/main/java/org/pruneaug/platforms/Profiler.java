@@ -6,13 +6,14 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import org.bytedeco.javacpp.FloatPointer;
 import org.pruneaug.core.BlockShape;
@@ -20,6 +21,7 @@ import org.pruneaug.core.GemmShape;
 import org.pruneaug.core.InvalidInputException;
 import org.pruneaug.core.Progress;
 import org.pruneaug.nativ.BsrMatrix;
+import org.pruneaug.nativ.OffHeap;
 
 /**
  * Measures a platform's latency per (layer GEMM shape, block shape, density) into its latency table.
@@ -31,20 +33,33 @@ import org.pruneaug.nativ.BsrMatrix;
  *
  * <p>Cells already in the table for this hardware, thread count, library versions and kernel are
  * reused; only missing ones are measured. {@link #plan} checks everything (platform, blocks,
- * densities, existing tables) before anything is measured or written.
+ * densities, existing tables) before anything is measured or written. A profiler runs one plan at a
+ * time.
  */
 public final class Profiler {
-    /** How each cell is timed. */
-    public record Method(int samples, double minSampleMs, double warmupMs, long seed) {
+    /**
+     * How each cell is timed: {@code samples} timings of back-to-back calls lasting at least
+     * {@code minSampleMs} each, taken in {@code rounds} visits to the cell spread over the shape's
+     * other cells (each visit warms up for {@code warmupMs} first), so that a disturbance of a few
+     * seconds spoils at most one visit of a cell and the median stays clean. A visit during which
+     * other tasks waited for a core more than {@code maxStall} of the time is repeated once the
+     * machine is quiet (up to 3 times; infinity: never).
+     */
+    public record Method(int samples, int rounds, double minSampleMs, double warmupMs, double maxStall, long seed) {
         public Method {
-            if (samples < 3 || !(minSampleMs > 0) || !(warmupMs >= 0)) {
-                throw new InvalidInputException("profiling needs >= 3 samples, a positive sample time and warm-up >= 0");
+            if (rounds < 1 || samples < 3 * rounds || !(minSampleMs > 0) || !(warmupMs >= 0)) {
+                throw new InvalidInputException("profiling needs >= 1 round, >= 3 samples per round, a positive sample"
+                        + " time and warm-up >= 0");
             }
         }
 
-        /** 15 samples of >= 2 ms after 20 ms of warm-up: LeNet-class tables in well under 2 minutes. */
+        /** 15 samples of >= 2 ms in 3 rounds, 10 ms warm-up per round: LeNet-class tables in under a minute. */
         public static Method defaults() {
-            return new Method(15, 2.0, 20.0, 1);
+            return new Method(15, 3, 2.0, 10.0, 0.02, 1);
+        }
+
+        int samplesPerRound() {
+            return (samples + rounds - 1) / rounds;
         }
     }
 
@@ -73,15 +88,26 @@ public final class Profiler {
             List<LatencyTable.Key> wanted, List<LatencyTable.Key> toMeasure, String staleReason) {
     }
 
-    /** The request's cells (reused or measured) and the table they are now part of. */
+    /**
+     * The request's cells (reused or measured), the table they are now part of, the time it took, and
+     * how many measured cells other processes disturbed beyond the method's maxStall anyway.
+     */
     public record Result(SparsePlatform platform, Path tableFile, LatencyTable table, List<LatencyTable.Cell> cells,
-            int measured, int reused) {
+            int measured, int reused, double seconds, int disturbed) {
     }
 
     /** Pause before measuring a platform: OpenBLAS/OpenMP workers spin for up to ~200 ms after a call. */
     private static final long QUIESCE_MS = 300;
 
+    private static final int ATTEMPTS = 4;
+    /** After a disturbed attempt: how long to look for a quiet moment, in steps of QUIET_PROBE_MS. */
+    private static final long QUIET_WAIT_MS = 3000;
+    private static final long QUIET_PROBE_MS = 100;
+    /** Waiting for quiet moments stops after this much per platform run; later cells keep their stall. */
+    private static final long WAIT_BUDGET_MS = 60_000;
+
     private final Method method;
+    private long waitLeftNanos;
     private final boolean fresh;
     private final boolean showProgress;
     private final PrintStream log;
@@ -161,6 +187,8 @@ public final class Profiler {
 
     /** Measures what the plan lacks, saving the table after each shape so an interrupted run keeps its work. */
     public Result run(Plan plan) {
+        long start = System.nanoTime();
+        waitLeftNanos = WAIT_BUDGET_MS * 1_000_000L;
         SparsePlatform p = plan.platform();
         int threads = plan.request().threads();
         LatencyTable table = plan.base();
@@ -174,21 +202,11 @@ public final class Profiler {
             table = new LatencyTable(table.format(), table.platform(), table.fingerprint(), table.hardware(),
                     table.threads(), table.libraries(), pins, table.environment(), table.provenance(), table.cells());
             quiesce();
-            try (Progress progress = showProgress ? new Progress("profile " + p.id(), plan.toMeasure().size()) : null) {
-                List<LatencyTable.Cell> pending = new ArrayList<>();
-                for (int i = 0; i < plan.toMeasure().size(); i++) {
-                    LatencyTable.Key k = plan.toMeasure().get(i);
-                    pending.add(measure(p, k, threads));
-                    if (progress != null) {
-                        progress.step(String.format(Locale.ROOT, "%dx%dx%d %s d=%.2f", k.m(), k.k(), k.n(), k.block(),
-                                k.densityMicro() / 1e6));
-                    }
-                    boolean shapeDone = i + 1 == plan.toMeasure().size() || !sameShape(k, plan.toMeasure().get(i + 1));
-                    if (shapeDone) {
-                        table = table.withCells(pending);
-                        table.write(plan.tableFile());
-                        pending.clear();
-                    }
+            try (Progress progress = showProgress
+                    ? new Progress("profile " + p.id(), (long) plan.toMeasure().size() * method.rounds()) : null) {
+                for (List<LatencyTable.Key> shape : byShape(plan.toMeasure())) {
+                    table = table.withCells(measureShape(p, shape, threads, progress));
+                    table.write(plan.tableFile());
                 }
             }
         }
@@ -198,11 +216,20 @@ public final class Profiler {
         }
         List<LatencyTable.Cell> cells = plan.wanted().stream().map(byKey::get).toList();
         int measured = plan.toMeasure().size();
-        return new Result(p, plan.tableFile(), table, cells, measured, cells.size() - measured);
+        Set<LatencyTable.Key> measuredNow = new HashSet<>(plan.toMeasure());
+        int disturbed = (int) cells.stream().filter(c -> measuredNow.contains(c.key()) && c.cpuStall() > method.maxStall())
+                .count();
+        return new Result(p, plan.tableFile(), table, cells, measured, cells.size() - measured,
+                (System.nanoTime() - start) / 1e9, disturbed);
     }
 
-    private static boolean sameShape(LatencyTable.Key a, LatencyTable.Key b) {
-        return a.m() == b.m() && a.k() == b.k() && a.n() == b.n();
+    /** Keys grouped by GEMM shape, in order: a shape is measured (and saved) as a unit. */
+    private static List<List<LatencyTable.Key>> byShape(List<LatencyTable.Key> keys) {
+        Map<String, List<LatencyTable.Key>> groups = new LinkedHashMap<>();
+        for (LatencyTable.Key k : keys) {
+            groups.computeIfAbsent(k.m() + "x" + k.k() + "x" + k.n(), s -> new ArrayList<>()).add(k);
+        }
+        return List.copyOf(groups.values());
     }
 
     private static String kernelOf(SparsePlatform p, String block) {
@@ -210,8 +237,25 @@ public final class Profiler {
     }
 
     private static void quiesce() {
+        pause(QUIESCE_MS);
+    }
+
+    /** Waits (at most QUIET_WAIT_MS) until a probe interval passes with CPU pressure below maxStall. */
+    private static void waitForQuiet(double maxStall) {
+        long deadline = System.nanoTime() + QUIET_WAIT_MS * 1_000_000L;
+        do {
+            long before = CpuPressure.stallMicros();
+            pause(QUIET_PROBE_MS);
+            long after = CpuPressure.stallMicros();
+            if (before < 0 || after < 0 || (after - before) < maxStall * QUIET_PROBE_MS * 1000) {
+                return;
+            }
+        } while (System.nanoTime() < deadline);
+    }
+
+    private static void pause(long ms) {
         try {
-            Thread.sleep(QUIESCE_MS);
+            Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -226,28 +270,93 @@ public final class Profiler {
         return h ^ (h >>> 29);
     }
 
-    private LatencyTable.Cell measure(SparsePlatform p, LatencyTable.Key key, int threads) {
-        long seed = seedOf(key);
-        Random random = new Random(seed);
-        double density = key.densityMicro() / 1e6;
+    /** Samples of one cell gathered over the rounds. */
+    private static final class Samples {
+        final List<Double> ms = new ArrayList<>();
+        int runsPerSample;
+        double worstStall;
+        String kernel;
+        double achievedDensity;
+    }
+
+    /** Measures a shape's cells round-robin, {@code rounds} visits each. */
+    private List<LatencyTable.Cell> measureShape(SparsePlatform p, List<LatencyTable.Key> keys, int threads,
+            Progress progress) {
+        Map<LatencyTable.Key, Samples> acc = new LinkedHashMap<>();
+        for (int round = 0; round < method.rounds(); round++) {
+            for (LatencyTable.Key k : keys) {
+                visit(p, k, threads, acc.computeIfAbsent(k, x -> new Samples()));
+                if (progress != null) {
+                    progress.step(String.format(Locale.ROOT, "%dx%dx%d %s d=%.2f", k.m(), k.k(), k.n(), k.block(),
+                            k.densityMicro() / 1e6));
+                }
+            }
+        }
+        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        List<LatencyTable.Cell> cells = new ArrayList<>();
+        acc.forEach((k, smp) -> {
+            double[] sorted = smp.ms.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            cells.add(new LatencyTable.Cell(k.m(), k.k(), k.n(), k.block(), k.densityMicro() / 1e6, smp.achievedDensity,
+                    smp.kernel, quantile(sorted, 0.5), quantile(sorted, 0.25), quantile(sorted, 0.75), sorted[0],
+                    sorted.length, smp.runsPerSample, seedOf(k), now, smp.worstStall));
+        });
+        return cells;
+    }
+
+    /**
+     * One visit of a cell: prepares its weight (the same every visit: the seed depends on the cell
+     * only), warms up and takes a round's samples. When other processes took a core meanwhile (CPU
+     * pressure above the method's maxStall), it waits for a quiet moment and tries again, keeping the
+     * least disturbed attempt.
+     */
+    private void visit(SparsePlatform p, LatencyTable.Key key, int threads, Samples into) {
+        Random random = new Random(seedOf(key));
         BlockShape block = p.isDense() ? BlockShape.UNSTRUCTURED : BlockShape.parse(key.block());
-        BsrMatrix w = BsrMatrix.random(key.m(), key.k(), block, density, random);
+        BsrMatrix w = BsrMatrix.random(key.m(), key.k(), block, key.densityMicro() / 1e6, random);
         float[] x = new float[key.k() * key.n()];
         for (int i = 0; i < x.length; i++) {
             x[i] = random.nextFloat() * 2f - 1f;
         }
         int n = key.n();
         try (PreparedGemm gemm = p.prepare(w, null, false);
-                FloatPointer xp = new FloatPointer(x);
-                FloatPointer yp = new FloatPointer((long) key.m() * n)) {
-            double[] t = time(() -> gemm.run(xp, n, yp, n, n, threads));
-            return new LatencyTable.Cell(key.m(), key.k(), key.n(), key.block(), density, w.blockDensity(), gemm.kernel(),
-                    t[0], t[1], t[2], t[3], method.samples(), (int) t[4], seed,
-                    Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+                FloatPointer xp = OffHeap.alignedCopy(x);
+                FloatPointer yp = OffHeap.alignedFloats((long) key.m() * n)) {
+            Runnable call = () -> gemm.run(xp, n, yp, n, n, threads);
+            double[] best = null;
+            double bestStall = Double.MAX_VALUE;
+            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+                if (attempt > 0) {
+                    if (waitLeftNanos <= 0) {
+                        break;
+                    }
+                    long w0 = System.nanoTime();
+                    waitForQuiet(method.maxStall());
+                    waitLeftNanos -= System.nanoTime() - w0;
+                }
+                long stall0 = CpuPressure.stallMicros();
+                long t0 = System.nanoTime();
+                double[] samples = time(call);
+                long stall1 = CpuPressure.stallMicros();
+                double stall = stall0 < 0 || stall1 < 0 ? 0 : (stall1 - stall0) / ((System.nanoTime() - t0) / 1e3);
+                if (stall < bestStall) {
+                    best = samples;
+                    bestStall = stall;
+                }
+                if (stall <= method.maxStall()) {
+                    break;
+                }
+            }
+            for (int i = 0; i < best.length - 1; i++) {
+                into.ms.add(best[i]);
+            }
+            into.runsPerSample = Math.max(into.runsPerSample, (int) best[best.length - 1]);
+            into.worstStall = Math.max(into.worstStall, bestStall);
+            into.kernel = gemm.kernel();
+            into.achievedDensity = w.blockDensity();
         }
     }
 
-    /** {median, p25, p75, min} ms per call, and the calls per sample. */
+    /** A round's samples (ms per call), followed by the calls per sample. */
     private double[] time(Runnable call) {
         long warmupNs = (long) (method.warmupMs() * 1e6);
         long start = System.nanoTime();
@@ -260,16 +369,16 @@ public final class Profiler {
         call.run();
         double one = Math.max((System.nanoTime() - t0) / 1e6, 1e-5);
         int inner = (int) Math.min(1_000_000, Math.max(1, Math.ceil(method.minSampleMs() / one)));
-        double[] samples = new double[method.samples()];
-        for (int s = 0; s < samples.length; s++) {
+        double[] out = new double[method.samplesPerRound() + 1];
+        for (int s = 0; s < out.length - 1; s++) {
             long a = System.nanoTime();
             for (int i = 0; i < inner; i++) {
                 call.run();
             }
-            samples[s] = (System.nanoTime() - a) / 1e6 / inner;
+            out[s] = (System.nanoTime() - a) / 1e6 / inner;
         }
-        Arrays.sort(samples);
-        return new double[] {quantile(samples, 0.5), quantile(samples, 0.25), quantile(samples, 0.75), samples[0], inner};
+        out[out.length - 1] = inner;
+        return out;
     }
 
     /** Linear-interpolated quantile of sorted values. */

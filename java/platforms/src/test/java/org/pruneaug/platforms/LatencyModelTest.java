@@ -17,7 +17,7 @@ class LatencyModelTest {
     private static final BlockShape B8 = new BlockShape(8, 8);
 
     private static LatencyTable.Cell cell(GemmShape s, String block, double density, double ms) {
-        return new LatencyTable.Cell(s.m(), s.k(), s.n(), block, density, density, "k", ms, ms, ms, ms, 3, 1, 0, "");
+        return new LatencyTable.Cell(s.m(), s.k(), s.n(), block, density, density, "k", ms, ms, ms, ms, 3, 1, 0, "", 0);
     }
 
     private static LatencyTable table(List<LatencyTable.Cell> cells) {
