@@ -39,29 +39,41 @@ public final class LatencyOracle {
     private final LatencyModel model;
     private final Map<String, LayerCosts> layers;
     private final double fixedMs;
-    private final double denseNetworkMs;
-    private final Timing denseTiming;
-    private final Timing sparseTiming;
 
-    private LatencyOracle(SparsePlatform platform, LatencyModel model, Map<String, LayerCosts> layers, double fixedMs,
-            double denseNetworkMs, Timing denseTiming, Timing sparseTiming) {
+    /** The measured part of the oracle, kept in the search's cache so that a resumed search sees the same numbers. */
+    public record Calibration(Map<String, LayerCosts> layers, double fixedMs) {
+    }
+
+    private LatencyOracle(SparsePlatform platform, LatencyModel model, Calibration calibration) {
         this.platform = platform;
         this.model = model;
-        this.layers = layers;
-        this.fixedMs = fixedMs;
-        this.denseNetworkMs = denseNetworkMs;
-        this.denseTiming = denseTiming;
-        this.sparseTiming = sparseTiming;
+        this.layers = calibration.layers();
+        this.fixedMs = calibration.fixedMs();
     }
 
     /**
      * Calibrates on {@code net}: times it all-dense on {@code dense} and with the {@code pruned}
      * layers on {@code platform} (placements from {@code sparsePlacement}), then profiles the pruned
      * layers' GEMM shapes for {@code blocks} x (1 - {@code sparsities}) into the platform's table.
+     * A calibration already in {@code cache} is reused instead of measured again.
      */
     public static LatencyOracle calibrate(MultiLayerNetwork net, List<PrunableLayer> pruned, SparsePlatform platform,
             SparsePlatform dense, Function<PrunableLayer, Placement> sparsePlacement, List<BlockShape> blocks,
-            List<Double> sparsities, int batch, int threads, Path tableFile, PrintStream log) {
+            List<Double> sparsities, int batch, int threads, Path tableFile, SearchCache cache, PrintStream log) {
+        Calibration calibration = cache.calibration()
+                .orElseGet(() -> cache.putCalibration(measure(net, pruned, dense, sparsePlacement, batch, threads)));
+        List<GemmShape> shapes = calibration.layers().values().stream().map(LayerCosts::sparseShape).distinct().toList();
+        List<Double> densities = new ArrayList<>();
+        for (double s : sparsities) {
+            densities.add(1.0 - s);
+        }
+        Profiler.Request request = new Profiler.Request(shapes, blocks, densities, threads);
+        Profiler.Result r = new Profiler(Profiler.Method.defaults(), false, true, log).profile(platform, request, tableFile);
+        return new LatencyOracle(platform, LatencyModel.of(r.table()), calibration);
+    }
+
+    private static Calibration measure(MultiLayerNetwork net, List<PrunableLayer> pruned, SparsePlatform dense,
+            Function<PrunableLayer, Placement> sparsePlacement, int batch, int threads) {
         Timing denseTiming;
         try (SparseNetwork d = SparseNetwork.compile(net, l -> Placement.dense(dense), batch)) {
             denseTiming = d.timeBestOf(3, 3, 15, threads);
@@ -95,16 +107,7 @@ public final class LatencyOracle {
         double fixed = sparseTiming.ops().stream()
                 .filter(o -> o.op().layer() == null || !prunedNames.contains(o.op().layer()))
                 .mapToDouble(Timing.OpTime::medianMs).sum();
-
-        List<GemmShape> shapes = new ArrayList<>(new LinkedHashSet<>(sparseShapes.values()));
-        List<Double> densities = new ArrayList<>();
-        for (double s : sparsities) {
-            densities.add(1.0 - s);
-        }
-        Profiler.Request request = new Profiler.Request(shapes, blocks, densities, threads);
-        Profiler.Result r = new Profiler(Profiler.Method.defaults(), false, true, log).profile(platform, request, tableFile);
-        LatencyModel model = LatencyModel.of(r.table());
-        return new LatencyOracle(platform, model, costs, fixed, denseTiming.medianMs(), denseTiming, sparseTiming);
+        return new Calibration(costs, fixed);
     }
 
     /** Predicted milliseconds of one layer under one option (sparsity 0: left dense). */
@@ -143,19 +146,6 @@ public final class LatencyOracle {
     /** Measured cost of everything outside the pruned layers. */
     public double fixedMs() {
         return fixedMs;
-    }
-
-    /** Measured latency of the all-dense network during calibration. */
-    public double denseNetworkMs() {
-        return denseNetworkMs;
-    }
-
-    public Timing denseTiming() {
-        return denseTiming;
-    }
-
-    public Timing sparseTiming() {
-        return sparseTiming;
     }
 
     public SparsePlatform platform() {

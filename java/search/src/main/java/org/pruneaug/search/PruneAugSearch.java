@@ -77,6 +77,7 @@ public final class PruneAugSearch {
     private LabeledImages fidelitySubset;
     private double denseSubsetLoss;
     private double floor;
+    private Evaluator.Accuracy denseVal;
     private LatencyOracle oracle;
     private List<PrunableLayer> pruned;
     private Models.Loaded loaded;
@@ -134,7 +135,7 @@ public final class PruneAugSearch {
         cache = SearchCache.open(cfg.out(), cfg.identity(sha256(cfg.model())));
         data = FashionMnist.load(cfg.dataDir());
         fidelitySubset = data.validation().head(Math.min(cfg.sensitivityImages(), data.validation().size()));
-        Evaluator.Accuracy denseVal = Evaluator.evaluate(net, data.validation());
+        denseVal = Evaluator.evaluate(net, data.validation());
         denseSubsetLoss = Evaluator.evaluate(net, fidelitySubset).loss();
         floor = denseVal.accuracy() - cfg.maxAccuracyLoss() / 100.0;
         log.printf(Locale.ROOT, "dense validation accuracy %.2f%%; budget %.2f points: fine-tuned candidates need >= %.2f%%%n",
@@ -150,7 +151,7 @@ public final class PruneAugSearch {
         Path tableFile = Profiler.defaultTableFile(platforms, platform, cfg.threads());
         oracle = LatencyOracle.calibrate(net, pruned, platform, dense,
                 l -> new Placement(platform, pruning.mask(new LayerAssignment(l.name(), probe, 0.9))), blocks,
-                cfg.sparsities(), cfg.batch(), cfg.threads(), tableFile, log);
+                cfg.sparsities(), cfg.batch(), cfg.threads(), tableFile, cache, log);
 
         phase("dominance");
         Map<String, List<BlockShape>> survivors = new LinkedHashMap<>();
@@ -244,16 +245,16 @@ public final class PruneAugSearch {
 
         phase("measurement");
         List<SearchResult.Network> networks = new ArrayList<>();
-        networks.add(measure("dense", "dense network on " + dense.id(), List.of(), platform, dense, denseVal.accuracy()));
+        networks.add(measure("dense", "dense network on " + dense.id(), List.of(), platform, dense));
         double denseMs = networks.get(0).measuredMs();
         unstructured.ifPresent(p -> networks.add(measure("unstructured", "1x1 at the highest uniform sparsity meeting the budget",
-                p, platform, dense, Double.NaN)));
+                p, platform, dense)));
         if (bestUniform != null) {
             networks.add(measure("uniform-" + bestUniformBlock, "best uniform block shape (" + bestUniformBlock
-                    + ") at the highest uniform sparsity meeting the budget", bestUniform, platform, dense, Double.NaN));
+                    + ") at the highest uniform sparsity meeting the budget", bestUniform, platform, dense));
         }
-        networks.add(measure("pruneaug", "PruneAug's per-layer block shapes and sparsities", chosen, platform, dense,
-                Double.NaN));
+        networks.add(measure("pruneaug", chosen.isEmpty() ? "no pruned candidate met the budget: the dense network"
+                : "PruneAug's per-layer block shapes and sparsities", chosen, platform, dense));
         List<SearchResult.Network> withSpeedup = networks.stream().map(n -> withSpeedup(n, denseMs)).toList();
         Agreement agreement = agreement(chosen, platform, dense);
 
@@ -455,10 +456,10 @@ public final class PruneAugSearch {
     }
 
     private SearchResult.Network measure(String name, String description, List<LayerAssignment> plan,
-            SparsePlatform platform, SparsePlatform dense, double validationAccuracy) {
+            SparsePlatform platform, SparsePlatform dense) {
         log.println("  measuring " + name);
         MultiLayerNetwork net = networkOf(plan);
-        double val = plan.isEmpty() ? validationAccuracy : cache.fineTuned(SearchCache.key(plan)).orElseThrow().validationAccuracy();
+        double val = plan.isEmpty() ? denseVal.accuracy() : cache.fineTuned(SearchCache.key(plan)).orElseThrow().validationAccuracy();
         double test = Evaluator.evaluate(net, data.test()).accuracy();
         Timing t;
         String model;

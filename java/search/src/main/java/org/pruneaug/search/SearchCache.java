@@ -117,6 +117,23 @@ public final class SearchCache {
         return sensitivity.size();
     }
 
+    // ---- latency calibration -----------------------------------------------------------------
+
+    private Path calibrationFile() {
+        return dir.resolve("cache").resolve("calibration.json");
+    }
+
+    public Optional<LatencyOracle.Calibration> calibration() {
+        return Files.isRegularFile(calibrationFile())
+                ? Optional.of(readJson(calibrationFile(), new TypeReference<LatencyOracle.Calibration>() { }))
+                : Optional.empty();
+    }
+
+    public LatencyOracle.Calibration putCalibration(LatencyOracle.Calibration c) {
+        Json.write(calibrationFile(), c);
+        return c;
+    }
+
     // ---- fine-tuned candidates ---------------------------------------------------------------
 
     /** A stable key of a plan: the same assignments in any order give the same key. */
