@@ -1,7 +1,7 @@
 // Persistent pool with spin-then-block hand-off. A sparse layer often takes well under a
-// millisecond, so waking workers through a condition variable alone (tens of microseconds on a
-// loaded VM) would eat the speed-up; workers instead spin for a short while after each call and
-// only then sleep. Sleeping and waking use the usual store/load handshake on two seq_cst atomics
+// millisecond, so waking workers through a condition variable alone (~100 microseconds on a
+// loaded VM) would eat the speed-up; workers instead spin, then yield, for a while after each
+// call and only then sleep. Sleeping and waking use the usual store/load handshake on two seq_cst atomics
 // (a "sleeping" count against a worker's generation, "caller sleeping" against the pending count),
 // with the notify under the mutex so a wake-up cannot slip between a check and its wait.
 #include "thread_pool.h"
@@ -22,9 +22,13 @@
 namespace pa {
 namespace {
 
-// Long enough to bridge the gap between back-to-back layer calls, short enough not to steal a
-// shared core from other processes for long.
-constexpr auto kSpin = std::chrono::microseconds(200);
+// Waiting has three phases. Spinning on `pause` answers within a microsecond and covers
+// back-to-back layer calls. Then yielding: still fast to answer (the wake-up of a blocked thread
+// cost ~100 us on a loaded 2-vCPU VM, more than many sparse layers take) but other runnable
+// threads get the core, which matters when the caller spends a while between calls (im2col,
+// JVM work). Only after that do threads block on the condition variable.
+constexpr auto kSpin = std::chrono::microseconds(50);
+constexpr auto kYield = std::chrono::microseconds(2000);
 
 inline void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -34,16 +38,18 @@ inline void cpu_relax() {
 #endif
 }
 
-// Spins until done() or kSpin elapsed; true if done() became true.
+// Spins, then yields, until done() or kSpin + kYield elapsed; true if done() became true.
 template <class Done>
 bool spin_until(Done done) {
-  const auto deadline = std::chrono::steady_clock::now() + kSpin;
+  const auto start = std::chrono::steady_clock::now();
   for (;;) {
     for (int i = 0; i < 64; ++i) {
       if (done()) return true;
       cpu_relax();
     }
-    if (std::chrono::steady_clock::now() > deadline) return done();
+    const auto waited = std::chrono::steady_clock::now() - start;
+    if (waited > kSpin + kYield) return done();
+    if (waited > kSpin) std::this_thread::yield();
   }
 }
 
