@@ -35,7 +35,7 @@ public final class InferCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "P.zip", description = "Pruned (or dense) DL4J model zip.")
     Path model;
 
-    @Option(names = "--platform", required = true, paramLabel = "ID", description = "Sparse platform (see 'pruneaug platforms').")
+    @Option(names = "--platform", paramLabel = "ID", description = "Sparse platform (see 'pruneaug platforms'). Default: the default platform here.")
     String platform;
 
     @Option(names = "--dense-platform", paramLabel = "ID", description = "Dense baseline (default: ${DEFAULT-VALUE}).")
@@ -71,8 +71,8 @@ public final class InferCommand implements Callable<Integer> {
             CliFiles.checkWritable(json, "--json");
         }
         Platforms platforms = Platforms.load();
-        SparsePlatform sparse = available(platforms.get(platform));
-        SparsePlatform dense = available(platforms.get(densePlatform));
+        SparsePlatform sparse = PlatformArgs.available(platforms, platform);
+        SparsePlatform dense = PlatformArgs.available(platforms, densePlatform);
         PrunedNetwork pruned = PrunedNetwork.of(Models.load(model));
         Timing denseTiming;
         Timing sparseTiming;
@@ -103,13 +103,6 @@ public final class InferCommand implements Callable<Integer> {
             System.out.println("wrote " + json);
         }
         return PruneAugCli.EXIT_OK;
-    }
-
-    private static SparsePlatform available(SparsePlatform p) {
-        p.unavailableReason().ifPresent(why -> {
-            throw new InvalidInputException("platform " + p.id() + " is not available here: " + why);
-        });
-        return p;
     }
 
     private static void print(String title, Timing t) {

@@ -33,7 +33,7 @@ public final class SearchCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "M.zip", description = "Trained dense DL4J model zip.")
     Path model;
 
-    @Option(names = "--platform", required = true, paramLabel = "ID", description = "Target sparse platform (see 'pruneaug platforms').")
+    @Option(names = "--platform", paramLabel = "ID", description = "Target sparse platform (see 'pruneaug platforms'). Default: the default platform here.")
     String platform;
 
     @Option(names = "--dense-platform", paramLabel = "ID", description = "Dense baseline (default: ${DEFAULT-VALUE}).")
@@ -99,9 +99,11 @@ public final class SearchCommand implements Callable<Integer> {
         List<BlockShape> blockList = blocks == null ? List.of() : BlockShape.parseList(blocks);
         TrainingBudget budget = new TrainingBudget(finetuneEpochs, finetuneBatches, finetuneFraction, TrainingBudget.DEFAULT_BATCH,
                 learningRate);
-        SearchConfig cfg = new SearchConfig(model, platform, densePlatform, method, maxAccuracyLoss, threads, batch, out,
+        Platforms platforms = Platforms.load();
+        String target = PlatformArgs.available(platforms, platform).id();
+        SearchConfig cfg = new SearchConfig(model, target, densePlatform, method, maxAccuracyLoss, threads, batch, out,
                 data.dataDir, sparsities, blockList, budget, sensitivityImages, frontierSize, maxFineTunes, seed);
-        SearchResult r = PruneAugSearch.run(cfg, Platforms.load(), System.err);
+        SearchResult r = PruneAugSearch.run(cfg, platforms, System.err);
         printTable(r);
         return PruneAugCli.EXIT_OK;
     }

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The main job end to end on the default CPU platform, from a fresh clone:
+#   1. train the VGG-style model on Fashion-MNIST,
+#   2. search per-layer block shapes and sparsities on the platform with a 1.0-point accuracy budget
+#      (the search profiles the model's own layer GEMMs into the platform's latency table first),
+#   3. measure PruneAug's network against dense, unstructured and the best uniform block shape in
+#      the same run, and print the table; the pruned model is run once more with `pruneaug infer`.
+# Outputs go to runs/demo (DEMO_OUT overrides); an interrupted demo resumes where it stopped.
+# Knobs (environment): DEMO_EPOCHS (8), DEMO_FINETUNE_FRACTION (0.5 of the training split per
+# candidate), DEMO_BUDGET (1.0), DEMO_THREADS (the cores), DEMO_BATCH (64), DEMO_PLATFORM (the
+# default platform here).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+OUT=${DEMO_OUT:-runs/demo}
+EPOCHS=${DEMO_EPOCHS:-8}
+FRACTION=${DEMO_FINETUNE_FRACTION:-0.5}
+BUDGET=${DEMO_BUDGET:-1.0}
+THREADS=${DEMO_THREADS:-$(nproc)}
+BATCH=${DEMO_BATCH:-64}
+PA=scripts/pruneaug
+start=$(date +%s)
+stamp() { printf '\n=== %s (%s, %ds)\n' "$1" "$(date +%T)" "$(( $(date +%s) - start ))"; }
+
+stamp "setup and build"
+bash scripts/setup.sh
+$PA --version
+$PA platforms
+PLATFORM_ARG=()
+[ -n "${DEMO_PLATFORM:-}" ] && PLATFORM_ARG=(--platform "$DEMO_PLATFORM")
+mkdir -p "$OUT"
+
+stamp "train the VGG-style model ($EPOCHS epochs)"
+if [ ! -f "$OUT/vgg.zip" ]; then
+  $PA train --model vgg --epochs "$EPOCHS" --out "$OUT/vgg.zip" --json "$OUT/vgg-train.json"
+else
+  echo "reusing $OUT/vgg.zip"
+fi
+
+stamp "search on ${DEMO_PLATFORM:-the default platform} (budget $BUDGET points, batch $BATCH, $THREADS threads)"
+$PA search --model "$OUT/vgg.zip" "${PLATFORM_ARG[@]}" --method magnitude --max-accuracy-loss "$BUDGET" \
+  --threads "$THREADS" --batch "$BATCH" --finetune-epochs 1 --finetune-fraction "$FRACTION" --out "$OUT/search"
+
+if [ -f "$OUT/search/pruned.zip" ]; then
+  stamp "the pruned network vs dense, once more"
+  $PA infer --model "$OUT/search/pruned.zip" "${PLATFORM_ARG[@]}" --batch "$BATCH" --threads "$THREADS" \
+    --json "$OUT/infer.json"
+fi
+
+stamp "done"
+echo "report: $OUT/search/report.md (plot $OUT/search/pareto.png), result: $OUT/search/result.json"
