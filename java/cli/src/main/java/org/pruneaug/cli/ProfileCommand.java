@@ -92,7 +92,7 @@ public final class ProfileCommand implements Callable<Integer> {
             description = "Visits per cell, spread over the run, the samples split among them (default: ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--max-stall", paramLabel = "F", defaultValue = "0.02",
+    @Option(names = "--max-stall", paramLabel = "F", defaultValue = "0.05",
             description = {"Re-time a cell visit when other tasks waited for a core more than this share of its time",
                 "(Linux CPU pressure; 'Infinity' never re-times) (default: ${DEFAULT-VALUE})."})
     double maxStall;

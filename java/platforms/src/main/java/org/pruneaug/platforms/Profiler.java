@@ -53,9 +53,12 @@ public final class Profiler {
             }
         }
 
-        /** 15 samples of >= 2 ms in 3 rounds, 10 ms warm-up per round: LeNet-class tables in under a minute. */
+        /**
+         * 15 samples of >= 2 ms in 3 rounds, 10 ms warm-up per round, re-timed above 5% CPU pressure (the
+         * JVM's own compiler and GC threads alone reach 1-3% while two kernel threads hold both cores).
+         */
         public static Method defaults() {
-            return new Method(15, 3, 2.0, 10.0, 0.02, 1);
+            return new Method(15, 3, 2.0, 10.0, 0.05, 1);
         }
 
         int samplesPerRound() {
@@ -95,6 +98,8 @@ public final class Profiler {
     public record Result(SparsePlatform platform, Path tableFile, LatencyTable table, List<LatencyTable.Cell> cells,
             int measured, int reused, double seconds, int disturbed) {
     }
+
+    private static final long JVM_WARMUP_MS = 300;
 
     /** Pause before measuring a platform: OpenBLAS/OpenMP workers spin for up to ~200 ms after a call. */
     private static final long QUIESCE_MS = 300;
@@ -201,6 +206,7 @@ public final class Profiler {
             pins.putAll(p.pinThreads(threads));
             table = new LatencyTable(table.format(), table.platform(), table.fingerprint(), table.hardware(),
                     table.threads(), table.libraries(), pins, table.environment(), table.provenance(), table.cells());
+            warmJvm(p, threads);
             quiesce();
             try (Progress progress = showProgress
                     ? new Progress("profile " + p.id(), (long) plan.toMeasure().size() * method.rounds()) : null) {
@@ -234,6 +240,22 @@ public final class Profiler {
 
     private static String kernelOf(SparsePlatform p, String block) {
         return p.kernelName(p.isDense() ? BlockShape.UNSTRUCTURED : BlockShape.parse(block));
+    }
+
+    /**
+     * Runs a tiny GEMM of the platform for a moment, so that the JIT has compiled the call path (and
+     * its compiler threads are idle again) before the first cell is timed.
+     */
+    private static void warmJvm(SparsePlatform p, int threads) {
+        BlockShape b = p.isDense() || p.supportedBlocks().isEmpty() ? BlockShape.UNSTRUCTURED : p.supportedBlocks().get(0);
+        try (PreparedGemm g = p.prepare(BsrMatrix.random(8, 8, b, 1.0, new Random(0)), null, false);
+                FloatPointer x = OffHeap.alignedFloats(64);
+                FloatPointer y = OffHeap.alignedFloats(64)) {
+            long end = System.nanoTime() + JVM_WARMUP_MS * 1_000_000L;
+            while (System.nanoTime() < end) {
+                g.run(x, 8, y, 8, 8, threads);
+            }
+        }
     }
 
     private static void quiesce() {
