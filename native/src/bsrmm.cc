@@ -52,10 +52,9 @@ Split choose_split(int32_t mb, int32_t n, int threads) {
   return {threads < mb ? threads : (int)mb, false, 0};
 }
 
-}  // namespace
-
-extern "C" int pa_f32_bsrmm(int kernel, const pa_bsr_f32* w, int32_t n, const float* x, int32_t ldx, float* y,
-                            int32_t ldy, const float* bias, int act, int threads) {
+// The checks and the thread split shared by both entry points; xoff NULL = a plain row-major X.
+int run(int kernel, const pa_bsr_f32* w, int32_t n, const float* x, int32_t ldx, const int64_t* xoff, float* y,
+        int32_t ldy, const float* bias, int act, int threads) {
   pa::clear_error();
   const pa::KernelEntry* e = pa::kernel_entry(kernel);
   if (e == nullptr) return pa::fail(PA_ERR_INVALID_ARG, "no kernel with index " + std::to_string(kernel));
@@ -74,7 +73,7 @@ extern "C" int pa_f32_bsrmm(int kernel, const pa_bsr_f32* w, int32_t n, const fl
     return pa::fail(PA_ERR_INVALID_ARG, "sizes m=" + std::to_string(w->m) + " k=" + std::to_string(w->k) +
                                             " n=" + std::to_string(n) + " must be positive");
   }
-  if (ldx < n || ldy < n) {
+  if ((xoff == nullptr && ldx < n) || ldy < n) {
     return pa::fail(PA_ERR_INVALID_ARG, "leading dimensions ldx=" + std::to_string(ldx) +
                                             " ldy=" + std::to_string(ldy) + " must be >= n=" + std::to_string(n));
   }
@@ -86,16 +85,33 @@ extern "C" int pa_f32_bsrmm(int kernel, const pa_bsr_f32* w, int32_t n, const fl
   const int32_t mb = pa::ceil_div(w->m, w->br);
   const Split split = choose_split(mb, n, threads);
   if (split.parts <= 1) {
-    e->fn(*w, n, x, ldx, y, ldy, bias, act, 0, mb);
+    e->fn(*w, n, x, ldx, xoff, y, ldy, bias, act, 0, mb);
   } else if (split.by_columns) {
     pa::parallel_for_threads(split.parts, [&](int t) {
       const int32_t j0 = t * split.columns, j1 = j0 + split.columns < n ? j0 + split.columns : n;
-      e->fn(*w, j1 - j0, x + j0, ldx, y + j0, ldy, bias, act, 0, mb);
+      e->fn(*w, j1 - j0, x + j0, ldx, xoff, y + j0, ldy, bias, act, 0, mb);
     });
   } else {
     const std::vector<int32_t> bounds = balanced_split(*w, mb, split.parts);
     pa::parallel_for_threads(split.parts,
-                             [&](int t) { e->fn(*w, n, x, ldx, y, ldy, bias, act, bounds[t], bounds[t + 1]); });
+                             [&](int t) { e->fn(*w, n, x, ldx, xoff, y, ldy, bias, act, bounds[t], bounds[t + 1]); });
   }
   return PA_OK;
+}
+
+}  // namespace
+
+extern "C" int pa_f32_bsrmm(int kernel, const pa_bsr_f32* w, int32_t n, const float* x, int32_t ldx, float* y,
+                            int32_t ldy, const float* bias, int act, int threads) {
+  return run(kernel, w, n, x, ldx, nullptr, y, ldy, bias, act, threads);
+}
+
+extern "C" int pa_f32_bsrmm_rows(int kernel, const pa_bsr_f32* w, int32_t n, const float* x,
+                                 const int64_t* x_row_offsets, float* y, int32_t ldy, const float* bias, int act,
+                                 int threads) {
+  if (x_row_offsets == nullptr) {
+    pa::clear_error();
+    return pa::fail(PA_ERR_INVALID_ARG, "x_row_offsets is NULL");
+  }
+  return run(kernel, w, n, x, 0, x_row_offsets, y, ldy, bias, act, threads);
 }

@@ -62,6 +62,24 @@ struct Tile {
   static_assert(kVectors >= 1, "at least one accumulator vector per row");
 };
 
+// Where row k of X starts at the current tile's column: x + k*ldx (a plain row-major X), or
+// x + off[k] when GATHER (the implicit-GEMM convolution: X rows are shifted views of the
+// activations, pruneaug/grid.h). A template parameter, so the plain case pays nothing.
+template <bool GATHER>
+struct XRows {
+  const float* x;
+  int64_t ldx;
+  const int64_t* off;
+  PA_INLINE const float* row(int64_t k) const {
+    if constexpr (GATHER) {
+      return x + off[k];
+    } else {
+      return x + k * ldx;
+    }
+  }
+  PA_INLINE XRows at(int32_t j) const { return {x + j, ldx, off}; }
+};
+
 // One block row as the tile loops see it.
 struct BlockRow {
   const int32_t* col;    // block-column indices of the row's blocks
@@ -102,33 +120,31 @@ PA_INLINE void unrolled(F&& f) {
 // All BC columns of one block that lies wholly inside k, U columns per step: enough independent
 // loads to hide latency, few enough that the register allocator keeps every accumulator in a
 // register (fully unrolled 16- and 32-column blocks made GCC spill and run 1.5-2x slower).
-template <class V, int BC, int RG, int NV, int U, bool MASKED>
-PA_INLINE void fma_block(typename V::T (&acc)[RG][NV], const float* w, const float* x, int64_t ldx,
+template <class V, int BC, int RG, int NV, int U, bool MASKED, class X>
+PA_INLINE void fma_block(typename V::T (&acc)[RG][NV], const float* w, const X& x, int64_t k0,
                       typename V::Mask mask) {
   PA_UNROLL(1)
   for (int j = 0; j < BC; j += U) {
-    unrolled<U>([&](auto u) PA_INLINE_LAMBDA { fma_column<V, BC, RG, NV, MASKED>(acc, w + j + u, x + u * ldx, mask); });
-    x += U * ldx;
+    unrolled<U>([&](auto u) PA_INLINE_LAMBDA { fma_column<V, BC, RG, NV, MASKED>(acc, w + j + u, x.row(k0 + j + u), mask); });
   }
 }
 
 // Prefetches the NV vectors of each of the BC rows of X that one block will read.
-template <class V, int BC, int NV>
-PA_INLINE void prefetch_block(const float* x, int64_t ldx) {
+template <class V, int BC, int NV, class X>
+PA_INLINE void prefetch_block(const X& xr, int64_t k0) {
   constexpr int kFloatsPerLine = 64 / sizeof(float);
   PA_UNROLL(1)
   for (int j = 0; j < BC; ++j) {
+    const float* x = xr.row(k0 + j);
     PA_UNROLL(16)
     for (int f = 0; f < NV * V::kLanes; f += kFloatsPerLine) V::prefetch(x + f);
     V::prefetch(x + NV * V::kLanes - 1);  // the tile may straddle one more line
-    x += ldx;
   }
 }
 
 // Y[rows of r, NV vectors from x/y] for one register tile; x and y point at the tile's column.
-template <class V, int BR, int BC, int RG, int NV, bool MASKED>
-void tile(const BlockRow& r, const float* x, int32_t ldx, float* y, int32_t ldy, bool relu,
-          typename V::Mask mask) {
+template <class V, int BR, int BC, int RG, int NV, bool MASKED, class X>
+void tile(const BlockRow& r, const X& x, float* y, int32_t ldy, bool relu, typename V::Mask mask) {
   using T = typename V::T;
   for (int g = 0; g < BR && g < r.rows; g += RG) {
     T acc[RG][NV];
@@ -147,19 +163,18 @@ void tile(const BlockRow& r, const float* x, int32_t ldx, float* y, int32_t ldy,
       // row groups find the same rows in L1.
       constexpr int kAhead = (64 + Tile<V, BR, BC>::kBlockFmas - 1) / Tile<V, BR, BC>::kBlockFmas;
       for (; p + kAhead < r.full; ++p) {
-        prefetch_block<V, BC, NV>(x + (int64_t)r.col[p + kAhead] * BC * ldx, ldx);
-        fma_block<V, BC, RG, NV, U, MASKED>(acc, wg + (int64_t)p * (BR * BC), x + (int64_t)r.col[p] * BC * ldx, ldx,
-                                            mask);
+        prefetch_block<V, BC, NV>(x, (int64_t)r.col[p + kAhead] * BC);
+        fma_block<V, BC, RG, NV, U, MASKED>(acc, wg + (int64_t)p * (BR * BC), x, (int64_t)r.col[p] * BC, mask);
       }
     }
     for (; p < r.full; ++p) {
-      fma_block<V, BC, RG, NV, U, MASKED>(acc, wg + (int64_t)p * (BR * BC), x + (int64_t)r.col[p] * BC * ldx, ldx, mask);
+      fma_block<V, BC, RG, NV, U, MASKED>(acc, wg + (int64_t)p * (BR * BC), x, (int64_t)r.col[p] * BC, mask);
     }
     if (r.full < r.count) {
-      const float* xb = x + (int64_t)r.col[r.full] * BC * ldx;
+      const int64_t k0 = (int64_t)r.col[r.full] * BC;
       const float* wb = wg + (int64_t)r.full * (BR * BC);
       for (int j = 0; j < r.partial_cols; ++j) {
-        fma_column<V, BC, RG, NV, MASKED>(acc, wb + j, xb + (int64_t)j * ldx, mask);
+        fma_column<V, BC, RG, NV, MASKED>(acc, wb + j, x.row(k0 + j), mask);
       }
     }
     PA_UNROLL(32)
@@ -181,25 +196,24 @@ void tile(const BlockRow& r, const float* x, int32_t ldx, float* y, int32_t ldy,
 
 // Columns [j, j_end) of one block row: full tiles of NV vectors, then halved tiles for what is
 // left, then one masked vector for the last j_end % lanes columns.
-template <class V, int BR, int BC, int RG, int NV>
-void columns(const BlockRow& r, const float* x, int32_t ldx, float* y, int32_t ldy, bool relu, int32_t j,
-             int32_t j_end) {
+template <class V, int BR, int BC, int RG, int NV, class X>
+void columns(const BlockRow& r, const X& x, float* y, int32_t ldy, bool relu, int32_t j, int32_t j_end) {
   constexpr int kCols = NV * V::kLanes;
-  for (; j + kCols <= j_end; j += kCols) tile<V, BR, BC, RG, NV, false>(r, x + j, ldx, y + j, ldy, relu, V::mask(V::kLanes));
+  for (; j + kCols <= j_end; j += kCols) tile<V, BR, BC, RG, NV, false>(r, x.at(j), y + j, ldy, relu, V::mask(V::kLanes));
   if (j == j_end) return;
   if constexpr (NV > 1) {
-    columns<V, BR, BC, RG, NV / 2>(r, x, ldx, y, ldy, relu, j, j_end);
+    columns<V, BR, BC, RG, NV / 2>(r, x, y, ldy, relu, j, j_end);
   } else {
-    tile<V, BR, BC, RG, 1, true>(r, x + j, ldx, y + j, ldy, relu, V::mask(j_end - j));
+    tile<V, BR, BC, RG, 1, true>(r, x.at(j), y + j, ldy, relu, V::mask(j_end - j));
   }
 }
 
 // Y columns per L2 chunk: the chunk's slice of X (k rows) should fit in about kL2Bytes.
 constexpr int64_t kL2Bytes = 384 * 1024;
 
-template <class V, int BR, int BC>
-void bsrmm(const pa_bsr_f32& w, int32_t n, const float* x, int32_t ldx, float* y, int32_t ldy,
-           const float* bias, int act, int32_t rb_begin, int32_t rb_end) {
+template <class V, int BR, int BC, class X>
+void bsrmm_rows(const pa_bsr_f32& w, int32_t n, const X& x, float* y, int32_t ldy, const float* bias, int act,
+                int32_t rb_begin, int32_t rb_end) {
   using Shape = Tile<V, BR, BC>;
   constexpr int kTileCols = Shape::kVectors * V::kLanes;
   const bool relu = act == PA_ACT_RELU;
@@ -218,9 +232,18 @@ void bsrmm(const pa_bsr_f32& w, int32_t n, const float* x, int32_t ldx, float* y
       r.partial_cols = w.k - kb_full * BC;
       r.rows = min_i32(BR, w.m - rb * BR);
       r.bias = bias != nullptr ? bias + (int64_t)rb * BR : nullptr;
-      columns<V, BR, BC, Shape::kRows, Shape::kVectors>(r, x, ldx, y + (int64_t)rb * BR * ldy, ldy, relu, n0, n1);
+      columns<V, BR, BC, Shape::kRows, Shape::kVectors>(r, x, y + (int64_t)rb * BR * ldy, ldy, relu, n0, n1);
     }
     n0 = n1;
+  }
+}
+
+template <class V, int BR, int BC>
+void bsrmm(PA_BSRMM_PARAMS) {
+  if (xoff != nullptr) {
+    bsrmm_rows<V, BR, BC>(w, n, XRows<true>{x, ldx, xoff}, y, ldy, bias, act, rb_begin, rb_end);
+  } else {
+    bsrmm_rows<V, BR, BC>(w, n, XRows<false>{x, ldx, nullptr}, y, ldy, bias, act, rb_begin, rb_end);
   }
 }
 

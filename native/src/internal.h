@@ -14,10 +14,11 @@ namespace pa {
 
 // Computes block rows [rb_begin, rb_end) of Y = act(W X + bias) for all n columns. Arguments are
 // already checked. Each thread of the pool calls it on a disjoint share: a range of block rows,
-// or all rows of a slice of columns (x and y then point at the slice, n is its width).
+// or all rows of a slice of columns (x and y then point at the slice, n is its width). Row k of X
+// starts at x + k*ldx, or at x + xoff[k] when xoff is not NULL (pa_f32_bsrmm_rows).
 #define PA_BSRMM_PARAMS                                                                         \
-  const pa_bsr_f32 &w, int32_t n, const float *x, int32_t ldx, float *y, int32_t ldy,           \
-      const float *bias, int act, int32_t rb_begin, int32_t rb_end
+  const pa_bsr_f32 &w, int32_t n, const float *x, int32_t ldx, const int64_t *xoff, float *y,   \
+      int32_t ldy, const float *bias, int act, int32_t rb_begin, int32_t rb_end
 using BsrmmFn = void (*)(PA_BSRMM_PARAMS);
 
 // The kernels of each ISA (src/<isa>/f32_bsrmm__<isa>.cc), one instantiation per block shape.

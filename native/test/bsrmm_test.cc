@@ -3,6 +3,7 @@
 // a seed). Kernels whose ISA this CPU lacks are skipped with the reason, not failed.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,30 @@ class BsrmmKernel : public ::testing::TestWithParam<int> {
 };
 
 TEST_P(BsrmmKernel, EdgeShapes) { run_cases(pa_test::edge_cases(br(), bc()), pa_test::base_seed()); }
+
+TEST_P(BsrmmKernel, GatheredRowsEdgeShapes) {
+  // pa_f32_bsrmm_rows on the same cases: X's rows copied into one buffer in reverse order, with a
+  // gap between rows and the base pointer in the middle (so offsets are negative and positive)
+  const pa_test::Runner run = [this](const pa_bsr_f32& w, int32_t n, const float* x, int32_t ldx, float* y,
+                                     int32_t ldy, const float* bias, int act, int threads) {
+    const int64_t stride = n + 5, k = w.k;
+    std::vector<float> buffer((size_t)(k * stride), -7.f);
+    std::vector<int64_t> offsets(k);
+    const int64_t base = (k / 2) * stride;
+    for (int64_t r = 0; r < k; ++r) {
+      const int64_t at = (k - 1 - r) * stride;
+      std::copy(x + r * ldx, x + r * ldx + n, buffer.begin() + at);
+      offsets[r] = at - base;
+    }
+    return pa_f32_bsrmm_rows(GetParam(), &w, n, buffer.data() + base, offsets.data(), y, ldy, bias, act, threads);
+  };
+  const std::vector<pa_test::Case> cases = pa_test::edge_cases(br(), bc());
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const uint64_t seed = pa_test::base_seed() + 1000 * i;
+    EXPECT_EQ(pa_test::check_case(br(), bc(), cases[i], seed, run), "")
+        << pa_kernel_name(GetParam()) << " (gathered rows), " << pa_test::describe(cases[i], seed);
+  }
+}
 
 TEST_P(BsrmmKernel, RandomShapes) {
   // the shapes depend on the block shape and the seed, not on the ISA: every ISA sees the same data

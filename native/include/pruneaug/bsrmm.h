@@ -46,6 +46,14 @@ int pa_f32_bsrmm(int kernel, const pa_bsr_f32* w, int32_t n,
                  const float* x, int32_t ldx, float* y, int32_t ldy,
                  const float* bias, int act, int threads);
 
+/* The same with X rows addressed by offset: row r of X is the n floats at x + x_row_offsets[r]
+ * (k offsets, which may be negative or overlap). This is the implicit-GEMM convolution of
+ * pruneaug/grid.h: a 3x3 convolution reads its k = in*9 rows as shifted views of the input
+ * activations, so no im2col matrix is ever written. The caller guarantees that every row lies
+ * inside its buffer. */
+int pa_f32_bsrmm_rows(int kernel, const pa_bsr_f32* w, int32_t n, const float* x, const int64_t* x_row_offsets,
+                      float* y, int32_t ldy, const float* bias, int act, int threads);
+
 #ifdef __cplusplus
 }
 #endif

@@ -41,7 +41,7 @@ namespace pa {
 
 template <int BR, int BC>
 void f32_bsrmm__avx2(PA_BSRMM_PARAMS) {
-  bsrmm_kernel::bsrmm<Avx2, BR, BC>(w, n, x, ldx, y, ldy, bias, act, rb_begin, rb_end);
+  bsrmm_kernel::bsrmm<Avx2, BR, BC>(w, n, x, ldx, xoff, y, ldy, bias, act, rb_begin, rb_end);
 }
 
 PA_INSTANTIATE_ALL_SHAPES(f32_bsrmm__avx2)

@@ -7,7 +7,8 @@
 
 namespace pa {
 
-void f32_bsrmm__ref(const pa_bsr_f32& w, int32_t n, const float* x, int32_t ldx, float* y, int32_t ldy,
+void f32_bsrmm__ref(const pa_bsr_f32& w, int32_t n, const float* x, int32_t ldx, const int64_t* xoff, float* y,
+                    int32_t ldy,
                     const float* bias, int act, int32_t rb_begin, int32_t rb_end) {
   const int32_t br = w.br, bc = w.bc;
   for (int32_t rb = rb_begin; rb < rb_end; ++rb) {
@@ -25,7 +26,7 @@ void f32_bsrmm__ref(const pa_bsr_f32& w, int32_t n, const float* x, int32_t ldx,
         float* yrow = y + (int64_t)(rb * br + bi) * ldy;
         for (int32_t bj = 0; bj < cols; ++bj) {
           const float a = v[bi * bc + bj];
-          const float* xrow = x + (int64_t)(k0 + bj) * ldx;
+          const float* xrow = xoff != nullptr ? x + xoff[k0 + bj] : x + (int64_t)(k0 + bj) * ldx;
           for (int32_t j = 0; j < n; ++j) yrow[j] += a * xrow[j];
         }
       }
