@@ -171,6 +171,10 @@ public final class PaNative {
         public native GridF32 ldc(long ldc);
     }
 
+    public static native int pa_f32_bsrmm_rows(int kernel, @Const BsrF32 w, int n, @Const FloatPointer x,
+            @Cast("const int64_t*") LongPointer xRowOffsets, FloatPointer y, int ldy, @Const FloatPointer bias, int act,
+            int threads);
+
     // grid.h
     public static native long pa_grid_min_ldc(int b, int h, int w, int pad);
 

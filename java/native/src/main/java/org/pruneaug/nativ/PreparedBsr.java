@@ -2,6 +2,7 @@ package org.pruneaug.nativ;
 
 import java.util.Objects;
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.LongPointer;
 import org.pruneaug.core.BlockShape;
 
 /**
@@ -54,6 +55,45 @@ public final class PreparedBsr implements AutoCloseable {
         int act = relu ? PaNative.PA_ACT_RELU : PaNative.PA_ACT_NONE;
         NativeCalls.check(PaNative.pa_f32_bsrmm(kernel.index(), w.view(), n, x, ldx, y, ldy, bias, act, threads),
                 kernel.name());
+    }
+
+    /**
+     * Runs with X rows addressed by offset ({@code pa_f32_bsrmm_rows}): row r of X is the n floats at
+     * {@code xOrigin + rowOffsets[r]} (offsets may be negative: they are relative to xOrigin's
+     * position). Every row must lie inside xOrigin's buffer; this is checked, so a wrong offset is an
+     * exception, not a read outside the buffer.
+     */
+    public void runRows(FloatPointer xOrigin, LongPointer rowOffsets, FloatPointer y, int ldy, int n, FloatPointer bias,
+            boolean relu, int threads) {
+        NativeBsr w = open();
+        OffHeap.requirePositive(n, "n");
+        OffHeap.requirePositive(threads, "threads");
+        if (ldy < n) {
+            throw new IllegalArgumentException("ldy=" + ldy + " must be >= n=" + n);
+        }
+        long offsets = rowOffsets == null || rowOffsets.isNull() ? 0
+                : (rowOffsets.limit() > 0 ? rowOffsets.limit() : rowOffsets.capacity()) - rowOffsets.position();
+        if (offsets < cols) {
+            throw new IllegalArgumentException("rowOffsets must hold k = " + cols + " offsets, has " + offsets);
+        }
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (int r = 0; r < cols; r++) {
+            long o = rowOffsets.get(r);
+            min = Math.min(min, o);
+            max = Math.max(max, o);
+        }
+        if (xOrigin == null || xOrigin.isNull() || xOrigin.position() + min < 0) {
+            throw new IllegalArgumentException("X row offset " + min + " lies before the start of X's buffer");
+        }
+        OffHeap.requireFloats(xOrigin, max + n, "X (rows up to offset " + max + ", n " + n + ")");
+        OffHeap.requireFloats(y, (long) (rows - 1) * ldy + n, "Y [" + rows + " x " + n + ", ldy " + ldy + "]");
+        if (bias != null) {
+            OffHeap.requireFloats(bias, rows, "bias");
+        }
+        int act = relu ? PaNative.PA_ACT_RELU : PaNative.PA_ACT_NONE;
+        NativeCalls.check(PaNative.pa_f32_bsrmm_rows(kernel.index(), w.view(), n, xOrigin, rowOffsets, y, ldy, bias, act,
+                threads), kernel.name());
     }
 
     /** Convenience for tests and one-off calls: copies X in and Y out. X is k x n row-major. */

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.LongPointer;
 import org.pruneaug.core.BlockShape;
 import org.pruneaug.core.Provenance;
 import org.pruneaug.nativ.BsrMatrix;
@@ -74,6 +75,17 @@ final class PruneAugCpuPlatform extends BasePlatform {
             @Override
             void compute(FloatPointer x, int ldx, FloatPointer y, int ldy, int n, int threads) {
                 prepared.run(x, ldx, y, ldy, n, b, relu, threads);
+            }
+
+            @Override
+            public boolean supportsRowOffsets() {
+                return true;
+            }
+
+            @Override
+            public void runRowOffsets(FloatPointer xOrigin, LongPointer rowOffsets, FloatPointer yOrigin, int ldy, int n,
+                    int threads) {
+                prepared.runRows(xOrigin, rowOffsets, yOrigin, ldy, n, b, relu, threads);
             }
 
             @Override
