@@ -196,6 +196,9 @@ public final class PaNative {
     public static native int pa_f32_grid_from_rows(@Const FloatPointer src, long ld, @Const GridF32 g, FloatPointer dst,
             int threads);
 
+    public static native int pa_f32_bias_act(int m, int n, FloatPointer y, long ldy, @Const FloatPointer bias, int act,
+            int threads);
+
     public static native int pa_f32_grid_flatten(@Const GridF32 g, @Const FloatPointer x, FloatPointer dst, long ld,
             int threads);
 }

@@ -55,7 +55,7 @@ final class DenseBlasPlatform extends BasePlatform {
                 }
                 blas.sgemm(m, n, k, weight, k, x, ldx, bias == null ? 0f : 1f, y, ldy);
                 if (relu) {
-                    Epilogue.relu(y, ldy, m, n);
+                    Epilogue.relu(y, ldy, m, n, threads);
                 }
             }
 

@@ -1,7 +1,7 @@
 package org.pruneaug.platforms;
 
-import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.FloatPointer;
+import org.pruneaug.nativ.PaNative;
 
 /**
  * Bias and ReLU for libraries whose GEMM cannot fuse them (BLAS, MKL sparse): Y is prefilled with
@@ -12,33 +12,22 @@ final class Epilogue {
     private Epilogue() {
     }
 
-    /** Y[i][j] = bias[i] for the m x n window of Y. */
+    /** Y[i][j] = bias[i] for the m x n window of Y (bulk row copies: memcpy speed). */
     static void fillBias(FloatPointer y, int ldy, int m, int n, float[] bias) {
-        FloatBuffer b = view(y, ldy, m, n);
+        float[] row = new float[n];
+        long start = y.position();
+        FloatPointer p = new FloatPointer(y);
         for (int i = 0; i < m; i++) {
-            int row = i * ldy;
-            float v = bias[i];
-            for (int j = 0; j < n; j++) {
-                b.put(row + j, v);
-            }
+            java.util.Arrays.fill(row, bias[i]);
+            p.position(start + (long) i * ldy).put(row, 0, n);
         }
     }
 
-    static void relu(FloatPointer y, int ldy, int m, int n) {
-        FloatBuffer b = view(y, ldy, m, n);
-        for (int i = 0; i < m; i++) {
-            int row = i * ldy;
-            for (int j = 0; j < n; j++) {
-                if (b.get(row + j) < 0f) {
-                    b.put(row + j, 0f);
-                }
-            }
+    /** ReLU over the m x n window of Y, in native code on the given threads (sizes were checked by the caller). */
+    static void relu(FloatPointer y, int ldy, int m, int n, int threads) {
+        int status = PaNative.pa_f32_bias_act(m, n, y, ldy, null, PaNative.PA_ACT_RELU, threads);
+        if (status != PaNative.PA_OK) {
+            throw new IllegalStateException("pa_f32_bias_act: " + PaNative.pa_last_error().getString());
         }
-    }
-
-    /** A direct buffer over exactly the window (sizes were checked by the caller). */
-    private static FloatBuffer view(FloatPointer y, int ldy, int m, int n) {
-        long count = (long) (m - 1) * ldy + n;
-        return new FloatPointer(y).limit(y.position() + count).asBuffer();
     }
 }

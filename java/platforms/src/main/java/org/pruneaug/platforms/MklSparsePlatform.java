@@ -130,7 +130,7 @@ final class MklSparsePlatform extends BasePlatform {
                         "mkl_sparse_s_mm");
             }
             if (relu) {
-                Epilogue.relu(yOut, ldyOut, m(), n);
+                Epilogue.relu(yOut, ldyOut, m(), n, threads);
             }
             if (padded) {
                 copyRows(yPad, n, y, ldy, m(), n);
