@@ -16,7 +16,7 @@ struct Features {
 Features detect() {
   Features f;
 #if defined(__x86_64__) || defined(__i386__)
-  __builtin_cpu_init();
+  __builtin_cpu_init();  // libgcc also checks (xgetbv) that the OS saves the ymm / zmm state
   f.avx2 = __builtin_cpu_supports("avx2");
   f.fma = __builtin_cpu_supports("fma");
   f.avx512f = __builtin_cpu_supports("avx512f");
@@ -42,6 +42,7 @@ namespace pa {
 bool cpu_supports_isa(const char* isa) {
   if (std::strcmp(isa, "ref") == 0 || std::strcmp(isa, "generic") == 0) return true;
   if (std::strcmp(isa, "avx2") == 0) return features().avx2 && features().fma;
+  if (std::strcmp(isa, "avx512") == 0) return features().avx512f && features().avx2 && features().fma;
   if (std::strcmp(isa, "neon") == 0) return features().neon;
   return false;
 }
@@ -54,6 +55,7 @@ extern "C" const char* pa_cpu_best_isa(void) {
   static const char* best = [] {
     const char* forced = std::getenv("PA_FORCE_ISA");
     if (forced != nullptr && pa::cpu_supports_isa(forced)) return forced;
+    if (pa::cpu_supports_isa("avx512")) return "avx512";
     if (pa::cpu_supports_isa("avx2")) return "avx2";
     if (pa::cpu_supports_isa("neon")) return "neon";
     return "generic";

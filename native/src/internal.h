@@ -25,6 +25,7 @@ using BsrmmFn = void (*)(PA_BSRMM_PARAMS);
 void f32_bsrmm__ref(PA_BSRMM_PARAMS);  // block shape read from w at run time
 template <int BR, int BC> void f32_bsrmm__generic(PA_BSRMM_PARAMS);
 template <int BR, int BC> void f32_bsrmm__avx2(PA_BSRMM_PARAMS);
+template <int BR, int BC> void f32_bsrmm__avx512(PA_BSRMM_PARAMS);
 
 struct KernelEntry {
   const char* name;  // f32_bsrmm_b<BR>x<BC>__<isa>

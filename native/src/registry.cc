@@ -25,6 +25,7 @@ namespace {
 #define PA_REF(r, c) &pa::f32_bsrmm__ref  // one function reads the shape at run time
 #define PA_GENERIC(r, c) &pa::f32_bsrmm__generic<r, c>
 #define PA_AVX2(r, c) &pa::f32_bsrmm__avx2<r, c>
+#define PA_AVX512(r, c) &pa::f32_bsrmm__avx512<r, c>
 
 // Reference first, then the optimised ISAs (the BLIS habit: an ISA without a kernel for some
 // operation still has the reference). pa_kernel_find("auto", ...) picks by pa_cpu_best_isa().
@@ -33,6 +34,7 @@ const pa::KernelEntry kKernels[] = {
     PA_KERNEL_ROWS(generic, PA_GENERIC),
 #if defined(__x86_64__) || defined(__i386__)
     PA_KERNEL_ROWS(avx2, PA_AVX2),
+    PA_KERNEL_ROWS(avx512, PA_AVX512),
 #endif
 };
 
