@@ -76,6 +76,29 @@ public final class Kernels {
         return NativeCalls.string(PaNative.pa_cpu_best_isa());
     }
 
+    /**
+     * Version and content digest of a loaded native library of this binding ("pruneaug",
+     * "pruneaug_cuda"), e.g. "0.1.0-SNAPSHOT sha256:1a2b3c4d5e6f": latencies measured with one build of
+     * the kernels say nothing about the next, even at the same project version.
+     */
+    public static String libraryDigest(String library) {
+        String path = org.bytedeco.javacpp.Loader.getLoadedLibraries().get(library);
+        String version = org.pruneaug.core.Provenance.currentToolVersion();
+        if (path == null) {
+            return version + " (not loaded)";
+        }
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(path))) {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int r = in.read(buf); r > 0; r = in.read(buf)) {
+                sha.update(buf, 0, r);
+            }
+            return version + " sha256:" + java.util.HexFormat.of().formatHex(sha.digest(), 0, 6);
+        } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
+            return version + " (unreadable: " + e.getMessage() + ")";
+        }
+    }
+
     /** CPU features the library detected, e.g. "avx2 fma avx512f". */
     public static String cpuFeatures() {
         return NativeCalls.string(PaNative.pa_cpu_features());

@@ -5,9 +5,9 @@ import java.util.Optional;
 import org.bytedeco.javacpp.FloatPointer;
 import org.pruneaug.core.BlockShape;
 import org.pruneaug.core.Hardware;
-import org.pruneaug.core.Provenance;
 import org.pruneaug.nativ.BsrMatrix;
 import org.pruneaug.nativ.Cuda;
+import org.pruneaug.nativ.Kernels;
 import org.pruneaug.nativ.PreparedCudaBsr;
 
 /**
@@ -31,7 +31,7 @@ final class CudaPlatform extends BasePlatform {
 
     @Override
     public Map<String, String> libraryVersions() {
-        return Map.of("libpruneaug_cuda", Provenance.currentToolVersion());
+        return Map.of("libpruneaug_cuda", Kernels.libraryDigest("pruneaug_cuda"));
     }
 
     @Override

@@ -1,13 +1,11 @@
 package org.pruneaug.platforms;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.LongPointer;
 import org.pruneaug.core.BlockShape;
-import org.pruneaug.core.Provenance;
 import org.pruneaug.nativ.BsrMatrix;
 import org.pruneaug.nativ.Kernel;
 import org.pruneaug.nativ.Kernels;
@@ -44,10 +42,8 @@ final class PruneAugCpuPlatform extends BasePlatform {
 
     @Override
     public Map<String, String> libraryVersions() {
-        Map<String, String> v = new LinkedHashMap<>();
-        v.put("libpruneaug", Provenance.currentToolVersion());
-        v.put("dispatch", Kernels.bestIsa());
-        return v;
+        // the kernels' binary, not the dispatch choice: this platform runs its own ISA whatever is best here
+        return Map.of("libpruneaug", Kernels.libraryDigest("pruneaug"));
     }
 
     @Override

@@ -19,7 +19,7 @@ class PlatformsTest {
     @Test
     void everyDescribedPlatformLoadsAndSaysWhetherItIsAvailable() {
         Platforms ps = TestPlatforms.get();
-        assertEquals(List.of("cpu-avx2", "cpu-generic", "cuda", "dense-mkl", "dense-openblas", "mkl"), ps.ids());
+        assertEquals(List.of("cpu-avx2", "cpu-avx512", "cpu-generic", "cuda", "dense-mkl", "dense-openblas", "mkl"), ps.ids());
         for (SparsePlatform p : ps.all()) {
             p.unavailableReason().ifPresent(r -> assertFalse(r.isBlank(), p.id()));
             if (p.available()) {
