@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -292,16 +293,20 @@ public final class Profiler {
         return h ^ (h >>> 29);
     }
 
-    /** Samples of one cell gathered over the rounds. */
+    /** Samples of one cell gathered over the rounds, one list per visit. */
     private static final class Samples {
-        final List<Double> ms = new ArrayList<>();
+        final List<double[]> rounds = new ArrayList<>();
         int runsPerSample;
         double worstStall;
         String kernel;
         double achievedDensity;
     }
 
-    /** Measures a shape's cells round-robin, {@code rounds} visits each. */
+    /**
+     * Measures a shape's cells round-robin, {@code rounds} visits each. A cell's median is that of its
+     * fastest visit: another process can only slow a visit down, so the quickest one is the least
+     * disturbed; p25/p75 span all visits' samples, so the spread still shows the disturbance.
+     */
     private List<LatencyTable.Cell> measureShape(SparsePlatform p, List<LatencyTable.Key> keys, int threads,
             Progress progress) {
         Map<LatencyTable.Key, Samples> acc = new LinkedHashMap<>();
@@ -317,12 +322,19 @@ public final class Profiler {
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         List<LatencyTable.Cell> cells = new ArrayList<>();
         acc.forEach((k, smp) -> {
-            double[] sorted = smp.ms.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            double median = smp.rounds.stream().mapToDouble(r -> quantile(sorted(r), 0.5)).min().orElseThrow();
+            double[] all = sorted(smp.rounds.stream().flatMapToDouble(Arrays::stream).toArray());
             cells.add(new LatencyTable.Cell(k.m(), k.k(), k.n(), k.block(), k.densityMicro() / 1e6, smp.achievedDensity,
-                    smp.kernel, quantile(sorted, 0.5), quantile(sorted, 0.25), quantile(sorted, 0.75), sorted[0],
-                    sorted.length, smp.runsPerSample, seedOf(k), now, smp.worstStall));
+                    smp.kernel, median, Math.min(median, quantile(all, 0.25)), Math.max(median, quantile(all, 0.75)),
+                    all[0], all.length, smp.runsPerSample, seedOf(k), now, smp.worstStall));
         });
         return cells;
+    }
+
+    private static double[] sorted(double[] values) {
+        double[] s = values.clone();
+        Arrays.sort(s);
+        return s;
     }
 
     /**
@@ -368,9 +380,7 @@ public final class Profiler {
                     break;
                 }
             }
-            for (int i = 0; i < best.length - 1; i++) {
-                into.ms.add(best[i]);
-            }
+            into.rounds.add(Arrays.copyOf(best, best.length - 1));
             into.runsPerSample = Math.max(into.runsPerSample, (int) best[best.length - 1]);
             into.worstStall = Math.max(into.worstStall, bestStall);
             into.kernel = gemm.kernel();
