@@ -4,13 +4,14 @@
 //
 //   bench_bsrmm [--shape MxKxN[,..]] [--shapes FILE[,..]] [--density D[,..]] [--blocks RxC[,..]|all]
 //               [--threads T[,..]] [--isa auto|avx2|generic|ref|all] [--reps N] [--min-time S]
-//               [--table] [--json FILE] [--benchmark_* flags of Google Benchmark]
+//               [--table] [--json FILE] [--no-interleave] [--benchmark_* flags of Google Benchmark]
 //
 // Names: f32_bsrmm_b8x8__avx2/bert_ffn_up/d0.10/t2 and sgemm_openblas/bert_ffn_up/t2, so
 // --benchmark_filter works as usual. Counters: GFLOPs_nz (2 * stored nonzeros * n / time),
 // GFLOPs_dense_eq (2 * m * k * n / time) and speedup (dense median time / this time, when the
 // dense baseline of the same shape and thread count ran first, which it does by default).
-// With --table or --json the runs are summarised by their median over --reps repetitions.
+// With --table or --json the runs are summarised by their median over --reps repetitions, which
+// run in random interleaved order (--no-interleave: one benchmark after the other).
 #include <benchmark/benchmark.h>
 #include <cblas.h>
 
@@ -56,6 +57,7 @@ struct Options {
   std::string isa = "auto";
   std::string json;
   bool table = false;
+  bool interleave = true;
   int reps = 5;
   double min_time = 0.1;
 };
@@ -145,7 +147,7 @@ Options parse_options(int* argc, char** argv) {
     if (eq != std::string::npos) {
       value = arg.substr(eq + 1);
       arg = arg.substr(0, eq);
-    } else if (arg != "--table") {
+    } else if (arg != "--table" && arg != "--no-interleave") {
       if (i + 1 >= *argc) usage_error(arg + " needs a value");
       value = argv[++i];
     }
@@ -187,6 +189,8 @@ Options parse_options(int* argc, char** argv) {
       o.json = value;
     } else if (arg == "--table") {
       o.table = true;
+    } else if (arg == "--no-interleave") {
+      o.interleave = false;
     } else {
       usage_error("unknown option " + arg + " (see the top of bench/bench_bsrmm.cc)");
     }
@@ -244,6 +248,7 @@ struct Meta {
   int threads;
   int64_t nonzeros;  // stored nonzeros inside m x k (m * k for dense); set when the weight is built
   std::string dense_key;
+  size_t order = 0;  // registration order: the table lists results in it
 };
 
 struct Result {
@@ -355,6 +360,11 @@ std::string context_line(const Options& o) {
   return s.str();
 }
 
+void sort_results() {
+  std::stable_sort(g_results.begin(), g_results.end(),
+                   [](const Result& a, const Result& b) { return a.meta.order < b.meta.order; });
+}
+
 void print_table(const Options& o) {
   std::printf("# %s\n", context_line(o).c_str());
   std::printf("%-28s %-6s %-18s %7s %4s %10s %11s %13s %8s\n", "kernel", "block", "shape (MxKxN)", "density", "thr",
@@ -426,7 +436,8 @@ std::vector<std::string> isas_to_run(const std::string& isa) {
 
 size_t register_benchmarks(const Options& o) {
   size_t count = 0;
-  auto configure = [&](benchmark::internal::Benchmark* b) {
+  auto configure = [&](const std::string& name, benchmark::internal::Benchmark* b) {
+    g_meta[name].order = count;
     b->Unit(benchmark::kMicrosecond)->UseRealTime()->Repetitions(o.reps)->MinTime(o.min_time);
     ++count;
   };
@@ -437,7 +448,7 @@ size_t register_benchmarks(const Options& o) {
       auto add_dense = [&](const std::string& name) {
         g_meta[name] = {"sgemm_openblas", "openblas", "dense", s.name, s.m, s.k, s.n, 1.0, t, (int64_t)s.m * s.k,
                         dense_key(s, t)};
-        configure(benchmark::RegisterBenchmark(name.c_str(), bench_dense, name, s));
+        configure(name, benchmark::RegisterBenchmark(name.c_str(), bench_dense, name, s));
       };
       add_dense(dense);
       size_t sparse = 0;
@@ -451,12 +462,13 @@ size_t register_benchmarks(const Options& o) {
             const std::string bname = kname + "/" + s.name + "/" + density + "/t" + std::to_string(t);
             g_meta[bname] = {kname, isa, std::to_string(br) + "x" + std::to_string(bc), s.name, s.m, s.k, s.n, d, t,
                              0, dense_key(s, t)};
-            configure(benchmark::RegisterBenchmark(bname.c_str(), bench_sparse, bname, s, kernel, br, bc));
+            configure(bname, benchmark::RegisterBenchmark(bname.c_str(), bench_sparse, bname, s, kernel, br, bc));
             ++sparse;
           }
         }
       }
-      if (sparse > 8) add_dense(dense + "/again");  // a long run: check the baseline did not drift
+      // a long run without interleaving: measure the baseline again at the end, in case it drifted
+      if (sparse > 8 && !o.interleave) add_dense(dense + "/again");
     }
   }
   return count;
@@ -466,15 +478,25 @@ size_t register_benchmarks(const Options& o) {
 
 int main(int argc, char** argv) {
   const Options options = parse_options(&argc, argv);
-  const size_t total = register_benchmarks(options);
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
   const bool summary = options.table || !options.json.empty();
+  // In summary mode the repetitions of all benchmarks run in random interleaved order, so a burst
+  // of load from another process spreads over many kernels' repetitions (and the median drops
+  // it) instead of spoiling every repetition of the kernels that happened to run at that time.
+  std::vector<char*> args(argv, argv + argc);
+  char interleave[] = "--benchmark_enable_random_interleaving=true";
+  if (summary && options.interleave) args.insert(args.begin() + 1, interleave);
+  int args_count = (int)args.size();
+  const size_t total = register_benchmarks(options);
+  benchmark::Initialize(&args_count, args.data());
+  argc = args_count;
+  argv = args.data();
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
   std::unique_ptr<benchmark::BenchmarkReporter> display(summary ? nullptr : benchmark::CreateDefaultDisplayReporter());
   if (summary) std::fprintf(stderr, "# %s\n", context_line(options).c_str());
   Collector collector(display.get(), total);
   benchmark::RunSpecifiedBenchmarks(&collector);
   benchmark::Shutdown();
+  sort_results();
   if (options.table) print_table(options);
   if (!options.json.empty()) write_json(options, options.json);
   return 0;
