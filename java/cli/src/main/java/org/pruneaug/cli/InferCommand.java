@@ -7,11 +7,13 @@ import java.util.concurrent.Callable;
 import org.pruneaug.core.Hardware;
 import org.pruneaug.core.InvalidInputException;
 import org.pruneaug.core.Json;
+import org.pruneaug.core.LayerAssignment;
 import org.pruneaug.core.Provenance;
 import org.pruneaug.dl4j.LabeledImages;
 import org.pruneaug.dl4j.Models;
 import org.pruneaug.inference.Agreement;
 import org.pruneaug.inference.Placement;
+import org.pruneaug.inference.Placements;
 import org.pruneaug.inference.SparseNetwork;
 import org.pruneaug.inference.Timing;
 import org.pruneaug.platforms.Platforms;
@@ -73,14 +75,17 @@ public final class InferCommand implements Callable<Integer> {
         Platforms platforms = Platforms.load();
         SparsePlatform sparse = PlatformArgs.available(platforms, platform);
         SparsePlatform dense = PlatformArgs.available(platforms, densePlatform);
-        PrunedNetwork pruned = PrunedNetwork.of(Models.load(model));
+        Models.Loaded loaded = Models.load(model);
+        PrunedNetwork pruned = PrunedNetwork.of(loaded);
+        // the search records where each layer runs; a model pruned by `prune` runs its pruned layers on the platform
+        List<LayerAssignment> plan = loaded.metadata().get(Placements.SECTION, LayerAssignment[].class).map(List::of)
+                .orElse(pruned.plan());
         Timing denseTiming;
         Timing sparseTiming;
         Agreement agreement = null;
         try (SparseNetwork d = SparseNetwork.compile(pruned.network(), l -> Placement.dense(dense), batch);
-                SparseNetwork s = SparseNetwork.compile(pruned.network(), l -> pruned.plan().stream()
-                        .anyMatch(a -> a.layer().equals(l.name()) && a.sparsity() > 0)
-                        ? new Placement(sparse, pruned.mask(l.name())) : Placement.dense(dense), batch)) {
+                SparseNetwork s = SparseNetwork.compile(pruned.network(), Placements.of(plan, pruned::mask, sparse, dense),
+                        batch)) {
             denseTiming = d.timeBestOf(3, 5, reps, threads);
             sparseTiming = s.timeBestOf(3, 5, reps, threads);
             if (checkImages > 0) {

@@ -52,6 +52,8 @@ final class NetworkCompiler {
     // the current activation: a grid, or a features x batch matrix
     private Grid grid;
     private FloatPointer gridData;
+    /** The grid's padding holds garbage (an implicit GEMM wrote it); only implicit GEMMs read padding. */
+    private boolean paddingDirty;
     private int features;
     private FloatPointer featureData;
 
@@ -214,6 +216,7 @@ final class NetworkCompiler {
     private void setGrid(Grid g, FloatPointer data) {
         grid = g;
         gridData = data;
+        paddingDirty = false;
         features = 0;
         featureData = null;
     }
@@ -352,11 +355,17 @@ final class NetworkCompiler {
 
     private void emitImplicitConv(PrunableLayer l, ConvolutionLayer c, Placement place, PreparedGemm g) {
         Grid in = grid;
+        FloatPointer x = gridData;
+        if (paddingDirty) {
+            // the previous implicit GEMM also wrote the padding positions; this one reads them as zeros
+            steps.add(new SparseNetwork.SimpleStep(SparseNetwork.op(l.name() + "/zero-padding", OpInfo.Kind.RELAYOUT,
+                    l.name()), t -> GridOps.zeroPadding(in, x, t)));
+        }
         Grid out = in.withChannels(l.rows());
         FloatPointer y = own(GridOps.allocate(out));
         long[] offsets = GridOps.convRowOffsets(in, c.getKernelSize()[0], c.getKernelSize()[1]);
         LongPointer off = new LongPointer(offsets);
-        FloatPointer xOrigin = own(new FloatPointer(gridData));
+        FloatPointer xOrigin = own(new FloatPointer(x));
         xOrigin.position(in.origin());
         FloatPointer yOrigin = own(new FloatPointer(y));
         yOrigin.position(out.origin());
@@ -364,10 +373,8 @@ final class NetworkCompiler {
         steps.add(new SparseNetwork.ImplicitConvStep(SparseNetwork.gemmOp(l.name() + "/gemm", l.name(),
                 new GemmShape(l.rows(), l.cols(), n), place.platform(), g, density(place, l)), g, xOrigin, off, yOrigin,
                 Math.toIntExact(out.ldc()), n));
-        // the GEMM also wrote the padding positions; a following implicit convolution must read zeros there
-        steps.add(new SparseNetwork.SimpleStep(SparseNetwork.op(l.name() + "/zero-padding", OpInfo.Kind.RELAYOUT,
-                l.name()), t -> GridOps.zeroPadding(out, y, t)));
         setGrid(out, y);
+        paddingDirty = true;
     }
 
     private void emitIm2colConv(PrunableLayer l, ConvolutionLayer c, Placement place, PreparedGemm g) {

@@ -99,6 +99,31 @@ class SparseNetworkTest {
     }
 
     @Test
+    void backToBackImplicitConvolutionsReadZeroPadding() {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(9).dataType(DataType.FLOAT).list()
+                .layer(new ConvolutionLayer.Builder(3, 3).name("c1").nOut(8).convolutionMode(ConvolutionMode.Same)
+                        .activation(Activation.RELU).build())
+                .layer(new ConvolutionLayer.Builder(3, 3).name("c2").nOut(8).convolutionMode(ConvolutionMode.Same)
+                        .activation(Activation.RELU).build())
+                .layer(new ConvolutionLayer.Builder(5, 5).name("c3").nOut(4).convolutionMode(ConvolutionMode.Same)
+                        .activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).name("out").nOut(10)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutionalFlat(28, 28, 1)).build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        // every convolution on the sparse platform at density 1: c2 and c3 read c1's and c2's padding
+        Pruning scored = Pruning.score(net, Pruner.byName("magnitude"), images, 9);
+        PrunedNetwork p = scored.apply(List.of(new org.pruneaug.core.LayerAssignment("c1", BlockShape.parse("4x1"), 0.0),
+                new org.pruneaug.core.LayerAssignment("c2", BlockShape.parse("4x1"), 0.5),
+                new org.pruneaug.core.LayerAssignment("c3", BlockShape.parse("2x2"), 0.3)));
+        try (SparseNetwork s = SparseNetwork.compile(p.network(), placements(p, avx2), 40)) {
+            assertEquals(2, s.ops().stream().filter(o -> o.name().endsWith("zero-padding")).count());
+            assertAgrees(s, p.network());
+        }
+    }
+
+    @Test
     void batchNormIsFoldedAndReluFused() {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(5).dataType(DataType.FLOAT).list()
                 .layer(new ConvolutionLayer.Builder(3, 3).name("c1").nOut(8).convolutionMode(ConvolutionMode.Same)

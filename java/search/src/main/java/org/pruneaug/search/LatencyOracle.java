@@ -4,129 +4,146 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.pruneaug.core.BlockShape;
 import org.pruneaug.core.GemmShape;
+import org.pruneaug.core.LayerAssignment;
+import org.pruneaug.dl4j.PrunableLayer;
 import org.pruneaug.inference.OpInfo;
 import org.pruneaug.inference.Placement;
 import org.pruneaug.inference.SparseNetwork;
 import org.pruneaug.inference.Timing;
-import org.pruneaug.dl4j.PrunableLayer;
 import org.pruneaug.platforms.LatencyModel;
 import org.pruneaug.platforms.Profiler;
 import org.pruneaug.platforms.SparsePlatform;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
- * Predicted latency of any per-layer assignment of one network on one platform: the sum of each
- * pruned layer's GEMM as the platform's latency table says (profiled on demand at the shape the
- * sparse runtime really runs), plus what was measured for everything else: unpruned layers on the
- * dense baseline (GEMM, im2col, relayout), the non-GEMM operators of the pruned layers (e.g.
- * re-zeroing the grid padding), and the operators outside any layer (input, pooling, flatten,
- * softmax). Those measurements come from compiling and timing the network twice, all-dense and
- * all-pruned, in the same runtime that measures the final networks.
+ * Predicted latency of any plan for one network on one platform: for each searched layer, either
+ * its measured cost on the dense baseline (GEMM plus im2col and relayout, timed in the all-dense
+ * network), or, when the plan places it on the platform, the platform's latency table at the GEMM
+ * shape the sparse runtime really runs (profiled on demand, block density 1 - sparsity) plus the
+ * layer's measured non-GEMM work there; plus the measured cost of everything else (input, pooling,
+ * flatten, softmax, the output layer). Both networks are compiled and timed by the same runtime that
+ * measures the final networks.
  */
 public final class LatencyOracle {
-    /** What the oracle knows about one prunable layer. */
-    public record LayerCosts(String layer, GemmShape sparseShape, GemmShape denseShape, double denseMs,
-                             double sparseOverheadMs) {
+    /** What the oracle knows about one searched layer. */
+    public record LayerCosts(String layer, GemmShape platformShape, GemmShape denseShape, double denseMs,
+                             double platformOverheadMs) {
     }
 
-    private final SparsePlatform platform;
-    private final LatencyModel model;
-    private final Map<String, LayerCosts> layers;
-    private final double fixedMs;
-
-    /** The measured part of the oracle, kept in the search's cache so that a resumed search sees the same numbers. */
+    /** The measured part, kept in the search's cache so that a resumed search sees the same numbers. */
     public record Calibration(Map<String, LayerCosts> layers, double fixedMs) {
     }
 
-    private LatencyOracle(SparsePlatform platform, LatencyModel model, Calibration calibration) {
-        this.platform = platform;
+    private final LatencyModel model;
+    private final Map<String, LayerCosts> layers;
+    private final double fixedMs;
+    private final List<BlockShape> blocks;
+
+    private LatencyOracle(LatencyModel model, Calibration calibration, List<BlockShape> blocks) {
         this.model = model;
         this.layers = calibration.layers();
         this.fixedMs = calibration.fixedMs();
+        this.blocks = blocks;
     }
 
     /**
-     * Calibrates on {@code net}: times it all-dense on {@code dense} and with the {@code pruned}
-     * layers on {@code platform} (placements from {@code sparsePlacement}), then profiles the pruned
-     * layers' GEMM shapes for {@code blocks} x (1 - {@code sparsities}) into the platform's table.
-     * A calibration already in {@code cache} is reused instead of measured again.
+     * Calibrates on {@code net} (or reuses the calibration in {@code cache}): times it all-dense on
+     * {@code dense} and with every searched layer on {@code platform} (placed by
+     * {@code onPlatform}), then profiles the searched layers' platform GEMM shapes for
+     * {@code blocks} x (1 - {@code sparsities}, and 1) into the platform's latency table.
      */
-    public static LatencyOracle calibrate(MultiLayerNetwork net, List<PrunableLayer> pruned, SparsePlatform platform,
-            SparsePlatform dense, Function<PrunableLayer, Placement> sparsePlacement, List<BlockShape> blocks,
+    public static LatencyOracle calibrate(MultiLayerNetwork net, List<PrunableLayer> searched, SparsePlatform platform,
+            SparsePlatform dense, Function<PrunableLayer, Placement> onPlatform, List<BlockShape> blocks,
             List<Double> sparsities, int batch, int threads, Path tableFile, SearchCache cache, PrintStream log) {
         Calibration calibration = cache.calibration()
-                .orElseGet(() -> cache.putCalibration(measure(net, pruned, dense, sparsePlacement, batch, threads)));
-        List<GemmShape> shapes = calibration.layers().values().stream().map(LayerCosts::sparseShape).distinct().toList();
-        List<Double> densities = new ArrayList<>();
+                .orElseGet(() -> cache.putCalibration(measure(net, searched, dense, onPlatform, batch, threads)));
+        List<GemmShape> shapes = calibration.layers().values().stream().map(LayerCosts::platformShape).distinct().toList();
+        List<Double> densities = new ArrayList<>(List.of(1.0));
         for (double s : sparsities) {
             densities.add(1.0 - s);
         }
         Profiler.Request request = new Profiler.Request(shapes, blocks, densities, threads);
         Profiler.Result r = new Profiler(Profiler.Method.defaults(), false, true, log).profile(platform, request, tableFile);
-        return new LatencyOracle(platform, LatencyModel.of(r.table()), calibration);
+        return new LatencyOracle(LatencyModel.of(r.table()), calibration, blocks);
     }
 
-    private static Calibration measure(MultiLayerNetwork net, List<PrunableLayer> pruned, SparsePlatform dense,
-            Function<PrunableLayer, Placement> sparsePlacement, int batch, int threads) {
+    private static Calibration measure(MultiLayerNetwork net, List<PrunableLayer> searched, SparsePlatform dense,
+            Function<PrunableLayer, Placement> onPlatform, int batch, int threads) {
+        Set<String> names = searched.stream().map(PrunableLayer::name).collect(Collectors.toSet());
         Timing denseTiming;
         try (SparseNetwork d = SparseNetwork.compile(net, l -> Placement.dense(dense), batch)) {
             denseTiming = d.timeBestOf(3, 3, 15, threads);
         }
-        java.util.Set<String> prunedNames = new LinkedHashSet<>();
-        pruned.forEach(l -> prunedNames.add(l.name()));
-        Timing sparseTiming;
-        Map<String, GemmShape> sparseShapes = new LinkedHashMap<>();
+        Timing platformTiming;
         try (SparseNetwork s = SparseNetwork.compile(net,
-                l -> prunedNames.contains(l.name()) ? sparsePlacement.apply(l) : Placement.dense(dense), batch)) {
-            sparseTiming = s.timeBestOf(3, 3, 15, threads);
-            for (OpInfo op : s.ops()) {
-                if (op.kind() == OpInfo.Kind.GEMM && prunedNames.contains(op.layer())) {
-                    sparseShapes.put(op.layer(), op.gemm());
-                }
-            }
+                l -> names.contains(l.name()) ? onPlatform.apply(l) : Placement.dense(dense), batch)) {
+            platformTiming = s.timeBestOf(3, 3, 15, threads);
         }
         Map<String, LayerCosts> costs = new LinkedHashMap<>();
-        for (PrunableLayer l : pruned) {
-            GemmShape denseShape = denseTiming.ops().stream().map(Timing.OpTime::op)
-                    .filter(o -> o.kind() == OpInfo.Kind.GEMM && l.name().equals(o.layer())).map(OpInfo::gemm)
-                    .findFirst().orElseThrow();
-            double overhead = sparseTiming.ops().stream()
+        for (PrunableLayer l : searched) {
+            double overhead = platformTiming.ops().stream()
                     .filter(o -> l.name().equals(o.op().layer()) && o.op().kind() != OpInfo.Kind.GEMM)
                     .mapToDouble(Timing.OpTime::medianMs).sum();
-            costs.put(l.name(), new LayerCosts(l.name(), sparseShapes.get(l.name()), denseShape,
+            costs.put(l.name(), new LayerCosts(l.name(), gemmOf(platformTiming, l), gemmOf(denseTiming, l),
                     denseTiming.layerMs(l.name()), overhead));
         }
-        // everything of the pruned-path network that is not a pruned layer: input, pooling, flatten,
-        // softmax, and the unpruned layers (on the dense baseline)
-        double fixed = sparseTiming.ops().stream()
-                .filter(o -> o.op().layer() == null || !prunedNames.contains(o.op().layer()))
+        double fixed = platformTiming.ops().stream()
+                .filter(o -> o.op().layer() == null || !names.contains(o.op().layer()))
                 .mapToDouble(Timing.OpTime::medianMs).sum();
         return new Calibration(costs, fixed);
     }
 
-    /** Predicted milliseconds of one layer under one option (sparsity 0: left dense). */
-    public double layerMs(String layer, BlockShape block, double sparsity) {
-        LayerCosts c = costs(layer);
-        if (sparsity == 0.0) {
-            return c.denseMs();
-        }
-        return model.latencyMs(c.sparseShape(), block, 1.0 - sparsity) + c.sparseOverheadMs();
+    private static GemmShape gemmOf(Timing t, PrunableLayer l) {
+        return t.ops().stream().map(Timing.OpTime::op).filter(o -> o.kind() == OpInfo.Kind.GEMM && l.name().equals(o.layer()))
+                .map(OpInfo::gemm).findFirst().orElseThrow();
     }
 
-    /** Predicted milliseconds of a whole network under a plan (layers it does not name stay dense). */
-    public double networkMs(List<org.pruneaug.core.LayerAssignment> plan) {
-        Map<String, org.pruneaug.core.LayerAssignment> byLayer = new LinkedHashMap<>();
+    /** Predicted milliseconds of one layer on the platform with {@code block} at {@code sparsity}. */
+    public double platformMs(String layer, BlockShape block, double sparsity) {
+        LayerCosts c = costs(layer);
+        return model.latencyMs(c.platformShape(), block, 1.0 - sparsity) + c.platformOverheadMs();
+    }
+
+    /** Measured milliseconds of one layer left dense on the dense baseline. */
+    public double denseMs(String layer) {
+        return costs(layer).denseMs();
+    }
+
+    /** The block whose kernel runs the layer fastest with every block kept (density 1). */
+    public BlockShape fastestDenseBlock(String layer) {
+        BlockShape best = blocks.get(0);
+        for (BlockShape b : blocks) {
+            if (platformMs(layer, b, 0.0) < platformMs(layer, best, 0.0)) {
+                best = b;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * The faster placement of an unpruned layer: on the platform at density 1 (returned), or on the
+     * dense baseline (null).
+     */
+    public LayerAssignment fastestUnpruned(String layer) {
+        BlockShape b = fastestDenseBlock(layer);
+        return platformMs(layer, b, 0.0) < denseMs(layer) ? new LayerAssignment(layer, b, 0.0) : null;
+    }
+
+    /** Predicted milliseconds of a whole network: plan layers on the platform, other searched layers dense. */
+    public double networkMs(List<LayerAssignment> plan) {
+        Map<String, LayerAssignment> byLayer = new LinkedHashMap<>();
         plan.forEach(a -> byLayer.put(a.layer(), a));
         double total = fixedMs;
         for (String l : layers.keySet()) {
-            org.pruneaug.core.LayerAssignment a = byLayer.get(l);
-            total += a == null ? layerMs(l, BlockShape.UNSTRUCTURED, 0.0) : layerMs(l, a.block(), a.sparsity());
+            LayerAssignment a = byLayer.get(l);
+            total += a == null ? denseMs(l) : platformMs(l, a.block(), a.sparsity());
         }
         return total;
     }
@@ -139,16 +156,8 @@ public final class LatencyOracle {
         return c;
     }
 
-    public Map<String, LayerCosts> layers() {
-        return layers;
-    }
-
-    /** Measured cost of everything outside the pruned layers. */
+    /** Measured cost of everything outside the searched layers. */
     public double fixedMs() {
         return fixedMs;
-    }
-
-    public SparsePlatform platform() {
-        return platform;
     }
 }

@@ -32,7 +32,7 @@ import org.pruneaug.dl4j.Models;
 import org.pruneaug.dl4j.PrunableLayer;
 import org.pruneaug.dl4j.Trainer;
 import org.pruneaug.inference.Agreement;
-import org.pruneaug.inference.Placement;
+import org.pruneaug.inference.Placements;
 import org.pruneaug.inference.SparseNetwork;
 import org.pruneaug.inference.Timing;
 import org.pruneaug.platforms.Platforms;
@@ -80,6 +80,7 @@ public final class PruneAugSearch {
     private Evaluator.Accuracy denseVal;
     private LatencyOracle oracle;
     private List<PrunableLayer> pruned;
+    private List<PrunableLayer> searched;
     private Models.Loaded loaded;
     private int cheapEvaluations;
     private int cheapReused;
@@ -127,6 +128,9 @@ public final class PruneAugSearch {
         MultiLayerNetwork net = loaded.network();
         List<PrunableLayer> layers = GemmView.layers(net);
         pruned = layers.stream().filter(l -> Pruning.prunedByDefault(l, layers)).toList();
+        // every layer but the output one is placed by the search (dense baseline, or the platform's
+        // kernels at density 1); the prunable ones may also be pruned
+        searched = layers.stream().filter(l -> !l.output()).toList();
         if (pruned.isEmpty()) {
             throw new InvalidInputException("model " + cfg.model() + " has no prunable layer (its layers: "
                     + layers.stream().map(PrunableLayer::name).toList() + "; the first convolution and the output"
@@ -149,9 +153,12 @@ public final class PruneAugSearch {
         phase("latency");
         BlockShape probe = blocks.stream().min(java.util.Comparator.comparingInt(BlockShape::size)).orElseThrow();
         Path tableFile = Profiler.defaultTableFile(platforms, platform, cfg.threads());
-        oracle = LatencyOracle.calibrate(net, pruned, platform, dense,
-                l -> new Placement(platform, pruning.mask(new LayerAssignment(l.name(), probe, 0.9))), blocks,
-                cfg.sparsities(), cfg.batch(), cfg.threads(), tableFile, cache, log);
+        List<LayerAssignment> probePlan = searched.stream()
+                .map(l -> new LayerAssignment(l.name(), probe, pruned.contains(l) ? 0.9 : 0.0)).toList();
+        oracle = LatencyOracle.calibrate(net, searched, platform, dense,
+                Placements.of(probePlan, name -> pruning.mask(probePlan.stream().filter(a -> a.layer().equals(name))
+                        .findFirst().orElseThrow()), platform, dense), blocks, cfg.sparsities(), cfg.batch(),
+                cfg.threads(), tableFile, cache, log);
 
         phase("dominance");
         Map<String, List<BlockShape>> survivors = new LinkedHashMap<>();
@@ -161,7 +168,7 @@ public final class PruneAugSearch {
         for (PrunableLayer l : pruned) {
             Map<BlockShape, double[]> lat = new LinkedHashMap<>();
             for (BlockShape b : blocks) {
-                lat.put(b, cfg.sparsities().stream().mapToDouble(s -> oracle.layerMs(l.name(), b, s)).toArray());
+                lat.put(b, cfg.sparsities().stream().mapToDouble(s -> oracle.platformMs(l.name(), b, s)).toArray());
             }
             DominanceFilter.Result r = DominanceFilter.filter(lat, 0.02);
             survivors.put(l.name(), r.survivors());
@@ -189,12 +196,14 @@ public final class PruneAugSearch {
 
         phase("frontier");
         List<List<LayerOption>> options = new ArrayList<>();
-        for (PrunableLayer l : pruned) {
+        for (PrunableLayer l : searched) {
             List<LayerOption> opts = new ArrayList<>();
-            opts.add(new LayerOption(BlockShape.UNSTRUCTURED, 0.0, oracle.layerMs(l.name(), BlockShape.UNSTRUCTURED, 0.0), 0.0));
-            for (BlockShape b : survivors.get(l.name())) {
+            opts.add(new LayerOption(BlockShape.UNSTRUCTURED, 0.0, oracle.denseMs(l.name()), 0.0, false));
+            BlockShape denseBlock = oracle.fastestDenseBlock(l.name());
+            opts.add(new LayerOption(denseBlock, 0.0, oracle.platformMs(l.name(), denseBlock, 0.0), 0.0, true));
+            for (BlockShape b : survivors.getOrDefault(l.name(), List.of())) {
                 for (double s : cfg.sparsities()) {
-                    opts.add(new LayerOption(b, s, oracle.layerMs(l.name(), b, s), damage(l.name(), b, s)));
+                    opts.add(new LayerOption(b, s, oracle.platformMs(l.name(), b, s), damage(l.name(), b, s), true));
                 }
             }
             options.add(opts);
@@ -210,7 +219,8 @@ public final class PruneAugSearch {
         List<List<LayerAssignment>> plans = frontier.stream().map(p -> planOf(options, p)).toList();
         FrontierBisection.Outcome outcome = FrontierBisection.search(plans.size(),
                 i -> feasible("pruneaug", plans.get(i), frontier.get(i).damage()), cfg.maxFineTunes());
-        List<LayerAssignment> chosen = outcome.best() >= 0 ? plans.get(outcome.best()) : List.of();
+        // no feasible point: the fastest placement of the unpruned network
+        List<LayerAssignment> chosen = outcome.best() >= 0 ? plans.get(outcome.best()) : denseOnBestKernels();
         double calibratedDamage = outcome.best() >= 0 ? frontier.get(outcome.best()).damage() : 0.0;
         log.printf(Locale.ROOT, "chosen frontier point %d of %d after %d probes%n", outcome.best(), plans.size(),
                 outcome.probes().size());
@@ -227,7 +237,7 @@ public final class PruneAugSearch {
             }
             int j = proxyIndex(b, grid, calibratedDamage);
             uniformStart.put(b, j);
-            uniformPredicted.put(b, oracle.networkMs(j < 0 ? List.of() : uniform(b, grid.get(j))));
+            uniformPredicted.put(b, oracle.networkMs(j < 0 ? denseOnBestKernels() : uniform(b, grid.get(j))));
         }
         List<BlockShape> uniformOrder = uniformPredicted.entrySet().stream().sorted(Map.Entry.comparingByValue())
                 .map(Map.Entry::getKey).limit(2).toList();
@@ -247,27 +257,31 @@ public final class PruneAugSearch {
         List<SearchResult.Network> networks = new ArrayList<>();
         networks.add(measure("dense", "dense network on " + dense.id(), List.of(), platform, dense));
         double denseMs = networks.get(0).measuredMs();
+        networks.add(measure("dense-" + platform.id(), "reference: the dense network with each layer on the faster of "
+                + dense.id() + " and " + platform.id() + "'s kernels at density 1 (how much comes from kernels, not pruning)",
+                denseOnBestKernels(), platform, dense));
         unstructured.ifPresent(p -> networks.add(measure("unstructured", "1x1 at the highest uniform sparsity meeting the budget",
                 p, platform, dense)));
         if (bestUniform != null) {
             networks.add(measure("uniform-" + bestUniformBlock, "best uniform block shape (" + bestUniformBlock
                     + ") at the highest uniform sparsity meeting the budget", bestUniform, platform, dense));
         }
-        networks.add(measure("pruneaug", chosen.isEmpty() ? "no pruned candidate met the budget: the dense network"
+        networks.add(measure("pruneaug", !prunes(chosen) ? "no pruned candidate met the budget: the dense network"
                 : "PruneAug's per-layer block shapes and sparsities", chosen, platform, dense));
         List<SearchResult.Network> withSpeedup = networks.stream().map(n -> withSpeedup(n, denseMs)).toList();
         Agreement agreement = agreement(chosen, platform, dense);
 
         phase("report");
         List<SearchResult.LayerChoice> assignment = new ArrayList<>();
-        for (PrunableLayer l : pruned) {
-            LayerAssignment a = chosen.stream().filter(x -> x.layer().equals(l.name())).findFirst()
-                    .orElse(new LayerAssignment(l.name(), BlockShape.UNSTRUCTURED, 0.0));
+        for (PrunableLayer l : searched) {
+            LayerAssignment a = chosen.stream().filter(x -> x.layer().equals(l.name())).findFirst().orElse(null);
             LatencyOracle.LayerCosts c = oracle.costs(l.name());
-            assignment.add(new SearchResult.LayerChoice(l.name(), a.sparsity() == 0 ? "dense" : a.block().toString(),
-                    a.sparsity(), (a.sparsity() == 0 ? c.denseShape() : c.sparseShape()).toString(),
-                    a.sparsity() == 0 ? dense.id() : platform.kernelName(a.block()),
-                    oracle.layerMs(l.name(), a.block(), a.sparsity()), c.denseMs()));
+            assignment.add(a == null
+                    ? new SearchResult.LayerChoice(l.name(), "dense", 0.0, c.denseShape().toString(), dense.id(),
+                            c.denseMs(), c.denseMs())
+                    : new SearchResult.LayerChoice(l.name(), a.block().toString(), a.sparsity(),
+                            c.platformShape().toString(), platform.kernelName(a.block()),
+                            oracle.platformMs(l.name(), a.block(), a.sparsity()), c.denseMs()));
         }
         List<SearchResult.FrontierPoint> points = new ArrayList<>();
         for (int i = 0; i < frontier.size(); i++) {
@@ -288,7 +302,8 @@ public final class PruneAugSearch {
         SearchResult result = new SearchResult(SearchResult.FORMAT, configMap(platform, dense), Provenance.now(platform.hardware()),
                 denseVal.accuracy(), floor, assignment, withSpeedup, List.copyOf(candidates), points, survivorNames,
                 droppedBy, agreement, cost);
-        SearchOutputs.write(cfg.out(), result, cache, chosen, log);
+        SearchOutputs.write(cfg.out(), result, prunes(chosen) ? cache.fineTunedModel(SearchCache.key(prunedPart(chosen)))
+                : null, chosen, log);
         return result;
     }
 
@@ -348,17 +363,46 @@ public final class PruneAugSearch {
 
     private List<LayerAssignment> planOf(List<List<LayerOption>> options, ParetoFrontier.Point p) {
         List<LayerAssignment> plan = new ArrayList<>();
-        for (int l = 0; l < pruned.size(); l++) {
+        for (int l = 0; l < searched.size(); l++) {
             LayerOption o = options.get(l).get(p.choice()[l]);
-            if (!o.isDense()) {
-                plan.add(new LayerAssignment(pruned.get(l).name(), o.block(), o.sparsity()));
+            if (o.onPlatform()) {
+                plan.add(new LayerAssignment(searched.get(l).name(), o.block(), o.sparsity()));
             }
         }
         return plan;
     }
 
+    /** The unpruned network, each layer on the faster of the dense baseline and the platform's kernels. */
+    private List<LayerAssignment> denseOnBestKernels() {
+        return searched.stream().map(l -> oracle.fastestUnpruned(l.name())).filter(java.util.Objects::nonNull).toList();
+    }
+
+    /**
+     * One block shape and sparsity for every prunable layer; the other layers placed as in
+     * {@link #denseOnBestKernels}, so that baselines and PruneAug run unpruned layers alike.
+     */
     private List<LayerAssignment> uniform(BlockShape block, double sparsity) {
-        return pruned.stream().map(l -> new LayerAssignment(l.name(), block, sparsity)).toList();
+        List<LayerAssignment> plan = new ArrayList<>();
+        for (PrunableLayer l : searched) {
+            if (pruned.contains(l)) {
+                plan.add(new LayerAssignment(l.name(), block, sparsity));
+            } else {
+                LayerAssignment a = oracle.fastestUnpruned(l.name());
+                if (a != null) {
+                    plan.add(a);
+                }
+            }
+        }
+        return plan;
+    }
+
+    private static boolean prunes(List<LayerAssignment> plan) {
+        return plan.stream().anyMatch(a -> a.sparsity() > 0);
+    }
+
+    /** What fine-tuning sees of a plan: the layers it prunes (placement does not change the weights). */
+    private static List<LayerAssignment> prunedPart(List<LayerAssignment> plan) {
+        return plan.stream().filter(a -> a.sparsity() > 0).toList();
     }
 
     /** Highest grid index whose uniform plan's summed damage stays within the calibrated damage; -1 if none. */
@@ -389,7 +433,8 @@ public final class PruneAugSearch {
         return ok;
     }
 
-    private SearchCache.FineTuned fineTune(List<LayerAssignment> plan, String label) {
+    private SearchCache.FineTuned fineTune(List<LayerAssignment> fullPlan, String label) {
+        List<LayerAssignment> plan = prunedPart(fullPlan);
         String key = SearchCache.key(plan);
         Optional<SearchCache.FineTuned> cached = cache.fineTuned(key);
         if (cached.isPresent()) {
@@ -445,45 +490,37 @@ public final class PruneAugSearch {
 
     // ---- measurement -------------------------------------------------------------------------
 
-    private MultiLayerNetwork networkOf(List<LayerAssignment> plan) {
-        return plan.isEmpty() ? loaded.network() : Models.load(cache.fineTunedModel(SearchCache.key(plan))).network();
+    /** The network a plan runs: the dense model, or the fine-tuned model of its pruned part. */
+    private PrunedNetwork networkOf(List<LayerAssignment> plan) {
+        return PrunedNetwork.of(prunes(plan) ? Models.load(cache.fineTunedModel(SearchCache.key(prunedPart(plan))))
+                : loaded);
     }
 
-    private static java.util.function.Function<PrunableLayer, Placement> placements(PrunedNetwork p,
-            SparsePlatform platform, SparsePlatform dense) {
-        return l -> p.plan().stream().anyMatch(a -> a.layer().equals(l.name()) && a.sparsity() > 0)
-                ? new Placement(platform, p.mask(l.name())) : Placement.dense(dense);
+    private SparseNetwork compile(List<LayerAssignment> plan, PrunedNetwork p, SparsePlatform platform,
+            SparsePlatform dense) {
+        return SparseNetwork.compile(p.network(), Placements.of(plan, p::mask, platform, dense), cfg.batch());
     }
 
     private SearchResult.Network measure(String name, String description, List<LayerAssignment> plan,
             SparsePlatform platform, SparsePlatform dense) {
         log.println("  measuring " + name);
-        MultiLayerNetwork net = networkOf(plan);
-        double val = plan.isEmpty() ? denseVal.accuracy() : cache.fineTuned(SearchCache.key(plan)).orElseThrow().validationAccuracy();
-        double test = Evaluator.evaluate(net, data.test()).accuracy();
+        PrunedNetwork p = networkOf(plan);
+        double val = prunes(plan) ? cache.fineTuned(SearchCache.key(prunedPart(plan))).orElseThrow().validationAccuracy()
+                : denseVal.accuracy();
+        double test = Evaluator.evaluate(p.network(), data.test()).accuracy();
         Timing t;
-        String model;
-        double sparsity;
-        if (plan.isEmpty()) {
-            try (SparseNetwork s = SparseNetwork.compile(net, l -> Placement.dense(dense), cfg.batch())) {
-                t = s.timeBestOf(3, 5, 30, cfg.threads());
-            }
-            model = cfg.model().toString();
-            sparsity = 0;
-        } else {
-            PrunedNetwork p = PrunedNetwork.of(Models.load(cache.fineTunedModel(SearchCache.key(plan))));
-            try (SparseNetwork s = SparseNetwork.compile(net, placements(p, platform, dense), cfg.batch())) {
-                t = s.timeBestOf(3, 5, 30, cfg.threads());
-            }
-            model = cache.fineTunedModel(SearchCache.key(plan)).toString();
-            sparsity = p.overallSparsity();
+        try (SparseNetwork s = compile(plan, p, platform, dense)) {
+            t = s.timeBestOf(3, 5, 30, cfg.threads());
         }
+        String model = prunes(plan) ? cache.fineTunedModel(SearchCache.key(prunedPart(plan))).toString()
+                : cfg.model().toString();
         double predicted = oracle.networkMs(plan);
         List<SearchResult.OpTime> ops = t.ops().stream().map(o -> new SearchResult.OpTime(o.op().name(),
                 o.op().kind().toString(), o.op().gemm() == null ? null : o.op().gemm().toString(), o.op().kernel(),
                 o.op().density(), o.medianMs())).toList();
-        return new SearchResult.Network(name, description, plan, sparsity, val, test, t.medianMs(), t.minMs(), t.maxMs(),
-                predicted, (predicted - t.medianMs()) / t.medianMs(), 1.0, val >= floor || plan.isEmpty(), model, ops);
+        return new SearchResult.Network(name, description, plan, prunes(plan) ? p.overallSparsity() : 0.0, val, test,
+                t.medianMs(), t.minMs(), t.maxMs(), predicted, (predicted - t.medianMs()) / t.medianMs(), 1.0,
+                val >= floor, model, ops);
     }
 
     private static SearchResult.Network withSpeedup(SearchResult.Network n, double denseMs) {
@@ -494,11 +531,9 @@ public final class PruneAugSearch {
 
     /** PruneAug's network on the sparse runtime against DL4J on the whole test set. */
     private Agreement agreement(List<LayerAssignment> plan, SparsePlatform platform, SparsePlatform dense) {
-        MultiLayerNetwork net = networkOf(plan);
-        try (SparseNetwork s = SparseNetwork.compile(net, plan.isEmpty() ? l -> Placement.dense(dense)
-                : placements(PrunedNetwork.of(Models.load(cache.fineTunedModel(SearchCache.key(plan)))), platform, dense),
-                cfg.batch())) {
-            return Agreement.check(s, net, data.test(), cfg.threads());
+        PrunedNetwork p = networkOf(plan);
+        try (SparseNetwork s = compile(plan, p, platform, dense)) {
+            return Agreement.check(s, p.network(), data.test(), cfg.threads());
         }
     }
 

@@ -14,6 +14,8 @@ import org.pruneaug.core.Json;
 import org.pruneaug.core.LayerAssignment;
 import org.pruneaug.core.plot.LineChart;
 import org.pruneaug.core.plot.ScatterChart;
+import org.pruneaug.dl4j.Models;
+import org.pruneaug.inference.Placements;
 
 /**
  * The files a search leaves in its output directory: result.json, pruned.zip (PruneAug's network,
@@ -29,15 +31,19 @@ public final class SearchOutputs {
     private SearchOutputs() {
     }
 
-    static void write(Path dir, SearchResult result, SearchCache cache, List<LayerAssignment> chosen, PrintStream log) {
-        if (!chosen.isEmpty()) {
-            Path model = cache.fineTunedModel(SearchCache.key(chosen));
-            AtomicFiles.write(dir.resolve(MODEL), out -> Files.copy(model, out));
+    /**
+     * Writes the outputs; {@code model} (null when nothing was pruned) is the chosen fine-tuned model,
+     * saved again as pruned.zip with the chosen placement recorded for {@code pruneaug infer}.
+     */
+    static void write(Path dir, SearchResult result, Path model, List<LayerAssignment> chosen, PrintStream log) {
+        if (model != null) {
+            Models.Loaded m = Models.load(model);
+            Models.save(m.network(), dir.resolve(MODEL), m.metadata().with(Placements.SECTION, chosen));
         }
         Json.write(dir.resolve(RESULT), result);
         render(dir, result);
         log.println("wrote " + dir.resolve(RESULT) + ", " + dir.resolve(REPORT) + ", " + dir.resolve(PLOT)
-                + (chosen.isEmpty() ? "" : ", " + dir.resolve(MODEL)));
+                + (model == null ? "" : ", " + dir.resolve(MODEL)));
     }
 
     /** Reads DIR/result.json (for {@code pruneaug report}). */

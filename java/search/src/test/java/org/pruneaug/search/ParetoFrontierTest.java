@@ -12,7 +12,7 @@ import org.pruneaug.core.BlockShape;
 
 class ParetoFrontierTest {
     private static LayerOption opt(double lat, double dmg) {
-        return new LayerOption(BlockShape.UNSTRUCTURED, 0.5, lat, dmg);
+        return new LayerOption(BlockShape.UNSTRUCTURED, 0.5, lat, dmg, true);
     }
 
     @Test
