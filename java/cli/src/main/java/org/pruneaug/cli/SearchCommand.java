@@ -73,8 +73,8 @@ public final class SearchCommand implements Callable<Integer> {
     int finetuneBatches;
 
     @Option(names = "--lr", paramLabel = "RATE",
-            description = "Fine-tuning Adam learning rate (default: 0 = continue the model's own schedule).")
-    double learningRate;
+            description = "Fine-tuning Adam learning rate (default: ${DEFAULT-VALUE}; 0 = continue the model's own schedule).")
+    double learningRate = 5e-4;
 
     @Option(names = "--sensitivity-images", paramLabel = "N",
             description = "Validation images of the cheap fidelity (default: ${DEFAULT-VALUE}).")
