@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what PruneAug needs on a fresh Debian machine, idempotently: build tools, GoogleTest,
-# Google Benchmark, OpenBLAS, the Fashion-MNIST package, a JDK and Maven; then resolves the Maven
-# dependencies. Sourced or run by test.sh, demo.sh and the pruneaug launcher.
+# Google Benchmark, OpenBLAS, the Fashion-MNIST package, a JDK and Maven (Maven then fetches the Java
+# dependencies on the first build). Run by test.sh, demo.sh and the pruneaug launcher.
 set -euo pipefail
 
 PA_APT_PACKAGES=(build-essential cmake pkg-config libgtest-dev libbenchmark-dev libopenblas-dev

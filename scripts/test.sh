@@ -5,7 +5,10 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 JOBS=$(nproc)
-export OMP_NUM_THREADS=${OMP_NUM_THREADS:-$JOBS} OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-$JOBS} MKL_NUM_THREADS=${MKL_NUM_THREADS:-$JOBS}
+# nd4j's OpenMP pool at 1 thread: its barriers stall whenever another process holds the other core
+# (a VGG epoch took 64 s with 1 thread, 513 s with 2 on this shared 2-core machine); every other
+# library gets its thread count explicitly per call
+export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1} OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-$JOBS} MKL_NUM_THREADS=${MKL_NUM_THREADS:-$JOBS}
 
 step() { printf '\n=== %s (%s)\n' "$1" "$(date +%T)"; }
 
