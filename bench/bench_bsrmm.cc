@@ -3,7 +3,7 @@
 // the command line.
 //
 //   bench_bsrmm [--shape MxKxN[,..]] [--shapes FILE[,..]] [--density D[,..]] [--blocks RxC[,..]|all]
-//               [--threads T[,..]] [--isa auto|avx2|generic|ref|all] [--reps N] [--min-time S]
+//               [--threads T[,..]] [--isa auto|all|avx512|avx2|generic|ref] [--reps N] [--min-time S]
 //               [--table] [--json FILE] [--no-interleave] [--benchmark_* flags of Google Benchmark]
 //
 // Names: f32_bsrmm_b8x8__avx2/bert_ffn_up/d0.10/t2 and sgemm_openblas/bert_ffn_up/t2, so

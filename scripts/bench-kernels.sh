@@ -2,7 +2,7 @@
 # Benchmarks block-sparse kernels against the dense OpenBLAS sgemm baseline on one GEMM shape.
 #
 #   scripts/bench-kernels.sh --shape MxKxN --density D[,D..] --blocks RxC[,RxC..]|all --threads T
-#                            [--isa auto|avx2|generic|ref|all] [--reps N] [--min-time S] [--json FILE]
+#                            [--isa auto|all|avx512|avx2|generic|ref|neon] [--reps N] [--min-time S] [--json FILE]
 #
 # Builds what is missing (Release, build/bench), runs the dense baseline and then every requested
 # kernel in one process, prints a table (median over --reps repetitions) and with --json writes a
@@ -41,7 +41,8 @@ done
 [[ $blocks == all || $blocks =~ ^(1|2|4|8|16|32)x(1|2|4|8|16|32)(,(1|2|4|8|16|32)x(1|2|4|8|16|32))*$ ]] \
   || die "--blocks wants RxC[,RxC..] with R, C in 1 2 4 8 16 32, or all; got '$blocks'"
 [[ $threads =~ ^[1-9][0-9]*$ ]] || die "--threads wants a positive integer, got '$threads'"
-[[ $isa =~ ^(auto|all|avx2|generic|ref|neon)$ ]] || die "--isa wants auto, all, avx2, generic or ref; got '$isa'"
+# the binary checks the ISA against its registry and this CPU's features
+[[ $isa =~ ^[a-z][a-z0-9_]*$ ]] || die "--isa wants auto, all or an ISA name (avx512, avx2, generic, ref, neon); got '$isa'"
 [[ $reps =~ ^[1-9][0-9]*$ ]] || die "--reps wants a positive integer, got '$reps'"
 if [ -n "$json" ]; then
   [ -d "$(dirname "$json")" ] || die "--json: directory $(dirname "$json") does not exist"
