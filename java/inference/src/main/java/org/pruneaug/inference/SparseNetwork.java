@@ -195,30 +195,8 @@ public final class SparseNetwork implements AutoCloseable {
     // ---- steps ------------------------------------------------------------------------------
 
     /** A prunable layer's GEMM over a plain (k x n) X, e.g. dense layers and im2col columns. */
-    static final class GemmStep implements Step {
-        private final OpInfo info;
-        private final PreparedGemm gemm;
-        private final FloatPointer x;
-        private final int ldx;
-        private final FloatPointer y;
-        private final int ldy;
-        private final int n;
-
-        GemmStep(OpInfo info, PreparedGemm gemm, FloatPointer x, int ldx, FloatPointer y, int ldy, int n) {
-            this.info = info;
-            this.gemm = gemm;
-            this.x = x;
-            this.ldx = ldx;
-            this.y = y;
-            this.ldy = ldy;
-            this.n = n;
-        }
-
-        @Override
-        public OpInfo info() {
-            return info;
-        }
-
+    record GemmStep(OpInfo info, PreparedGemm gemm, FloatPointer x, int ldx, FloatPointer y, int ldy, int n)
+            implements Step {
         @Override
         public void run(int threads) {
             gemm.run(x, ldx, y, ldy, n, threads);
@@ -231,31 +209,8 @@ public final class SparseNetwork implements AutoCloseable {
     }
 
     /** A convolution as an implicit GEMM on the grid: X row r starts at xOrigin + offsets[r]. */
-    static final class ImplicitConvStep implements Step {
-        private final OpInfo info;
-        private final PreparedGemm gemm;
-        private final FloatPointer xOrigin;
-        private final LongPointer offsets;
-        private final FloatPointer yOrigin;
-        private final int ldy;
-        private final int n;
-
-        ImplicitConvStep(OpInfo info, PreparedGemm gemm, FloatPointer xOrigin, LongPointer offsets,
-                FloatPointer yOrigin, int ldy, int n) {
-            this.info = info;
-            this.gemm = gemm;
-            this.xOrigin = xOrigin;
-            this.offsets = offsets;
-            this.yOrigin = yOrigin;
-            this.ldy = ldy;
-            this.n = n;
-        }
-
-        @Override
-        public OpInfo info() {
-            return info;
-        }
-
+    record ImplicitConvStep(OpInfo info, PreparedGemm gemm, FloatPointer xOrigin, LongPointer offsets,
+            FloatPointer yOrigin, int ldy, int n) implements Step {
         @Override
         public void run(int threads) {
             gemm.runRowOffsets(xOrigin, offsets, yOrigin, ldy, n, threads);
