@@ -4,4 +4,5 @@
 #include "pruneaug/status.h"
 #include "pruneaug/bsr.h"
 #include "pruneaug/bsrmm.h"
+#include "pruneaug/memory.h"
 #endif

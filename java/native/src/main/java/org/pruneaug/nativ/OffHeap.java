@@ -1,6 +1,7 @@
 package org.pruneaug.nativ;
 
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
 
 /**
  * Argument checks for off-heap buffers, done in Java before any native call so that a wrong size is
@@ -35,17 +36,43 @@ public final class OffHeap {
     public static final int ALIGNMENT = 64;
 
     /**
-     * {@code count} zeroed floats starting on a 64-byte boundary (position and limit set to the window;
-     * closing the pointer frees the whole allocation). Kernels' speed depends on where malloc happened
-     * to put a buffer by tens of percent; aligning every buffer the same way makes runs comparable.
+     * {@code count} zeroed floats starting on a 64-byte boundary; from 1 MiB on, 2 MiB-aligned on
+     * transparent huge pages where the OS allows it ({@code pruneaug/memory.h}): a kernel's speed on a
+     * buffer larger than L2 otherwise depends on where its 4 KiB pages landed, by 10-20% from one
+     * allocation (or process) to the next. Closing the pointer frees it.
      */
     public static FloatPointer alignedFloats(long count) {
-        long slack = ALIGNMENT / Float.BYTES;
-        FloatPointer p = new FloatPointer(count + slack);
-        p.zero();
-        long misalignment = p.address() % ALIGNMENT;
-        long offset = misalignment == 0 ? 0 : (ALIGNMENT - misalignment) / Float.BYTES;
-        return p.position(offset).limit(offset + count);
+        if (count <= 0) {
+            throw new IllegalArgumentException("buffer of " + count + " floats");
+        }
+        return new NativeFloats(count);
+    }
+
+    /** A FloatPointer over a pa_alloc buffer, freed by pa_free when closed or collected. */
+    private static final class NativeFloats extends FloatPointer {
+        NativeFloats(long count) {
+            super((Pointer) null);
+            Pointer p = PaNative.pa_alloc(count * Float.BYTES);
+            if (p == null || p.isNull()) {
+                throw new OutOfMemoryError("pa_alloc of " + count + " floats failed");
+            }
+            address = p.address();
+            capacity = count;
+            limit = count;
+            deallocator(new Free(address));
+        }
+
+        /** Static, so that it holds no reference to the pointer it frees. */
+        private static final class Free extends Pointer implements Deallocator {
+            Free(long address) {
+                this.address = address;
+            }
+
+            @Override
+            public void deallocate() {
+                PaNative.pa_free(this);
+            }
+        }
     }
 
     /** {@link #alignedFloats} holding a copy of {@code values}. */

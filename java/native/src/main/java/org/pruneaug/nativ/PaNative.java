@@ -16,7 +16,7 @@ import org.bytedeco.javacpp.annotation.Platform;
  * function. Nothing here checks arguments: use {@link BsrMatrix}, {@link Kernels} and
  * {@link PreparedBsr}, which validate before they cross into native code.
  */
-@Platform(include = {"pruneaug/status.h", "pruneaug/bsr.h", "pruneaug/bsrmm.h", "pruneaug/grid.h"}, link = "pruneaug")
+@Platform(include = {"pruneaug/status.h", "pruneaug/bsr.h", "pruneaug/bsrmm.h", "pruneaug/grid.h", "pruneaug/memory.h"}, link = "pruneaug")
 public final class PaNative {
     static {
         Loader.load();
@@ -86,6 +86,13 @@ public final class PaNative {
 
         public native BsrF32 values(@Cast("const float*") FloatPointer values);
     }
+
+    // memory.h
+    public static native Pointer pa_alloc(@Cast("size_t") long bytes);
+
+    public static native void pa_free(Pointer p);
+
+    public static native int pa_huge_pages_backed(@Const Pointer p);
 
     // status.h
     @Cast("const char*")

@@ -191,7 +191,7 @@ public final class Profiler {
         return new Plan(p, r, tableFile, base, List.copyOf(wanted), List.copyOf(toMeasure), stale);
     }
 
-    /** Measures what the plan lacks, saving the table after each shape so an interrupted run keeps its work. */
+    /** Measures what the plan lacks and saves the table. */
     public Result run(Plan plan) {
         long start = System.nanoTime();
         waitLeftNanos = WAIT_BUDGET_MS * 1_000_000L;
@@ -211,10 +211,8 @@ public final class Profiler {
             quiesce();
             try (Progress progress = showProgress
                     ? new Progress("profile " + p.id(), (long) plan.toMeasure().size() * method.rounds()) : null) {
-                for (List<LatencyTable.Key> shape : byShape(plan.toMeasure())) {
-                    table = table.withCells(measureShape(p, shape, threads, progress));
-                    table.write(plan.tableFile());
-                }
+                table = table.withCells(measureAll(p, plan.toMeasure(), threads, progress));
+                table.write(plan.tableFile());
             }
         }
         Map<LatencyTable.Key, LatencyTable.Cell> byKey = new LinkedHashMap<>();
@@ -228,19 +226,6 @@ public final class Profiler {
                 .count();
         return new Result(p, plan.tableFile(), table, cells, measured, cells.size() - measured,
                 (System.nanoTime() - start) / 1e9, disturbed);
-    }
-
-    /** Keys grouped by GEMM shape, in order: a shape is measured (and saved) as a unit. */
-    private static List<List<LatencyTable.Key>> byShape(List<LatencyTable.Key> keys) {
-        Map<String, List<LatencyTable.Key>> groups = new LinkedHashMap<>();
-        for (LatencyTable.Key k : keys) {
-            groups.computeIfAbsent(k.m() + "x" + k.k() + "x" + k.n(), s -> new ArrayList<>()).add(k);
-        }
-        return List.copyOf(groups.values());
-    }
-
-    private static String kernelOf(SparsePlatform p, String block) {
-        return p.kernelName(p.isDense() ? BlockShape.UNSTRUCTURED : BlockShape.parse(block));
     }
 
     /**
@@ -302,16 +287,28 @@ public final class Profiler {
         double achievedDensity;
     }
 
+    private static String kernelOf(SparsePlatform p, String block) {
+        return p.kernelName(p.isDense() ? BlockShape.UNSTRUCTURED : BlockShape.parse(block));
+    }
+
     /**
-     * Measures a shape's cells round-robin, {@code rounds} visits each. A cell's median is that of its
-     * fastest visit: another process can only slow a visit down, so the quickest one is the least
-     * disturbed; p25/p75 span all visits' samples, so the spread still shows the disturbance.
+     * Measures the cells in {@code rounds} rounds, each visiting every cell of every shape once in its
+     * own random order, so that the visits of one cell are spread over the whole run. A cell's median is
+     * that of its fastest visit: another process, or the host running this VM's cores as hyperthread
+     * siblings for a while, can only slow a visit down, so the quickest one is the least disturbed, and
+     * a slow period of the machine hits every shape alike instead of shifting one shape's cells
+     * together. p25/p75 span all visits' samples, so the spread still shows the disturbance.
      */
-    private List<LatencyTable.Cell> measureShape(SparsePlatform p, List<LatencyTable.Key> keys, int threads,
+    private List<LatencyTable.Cell> measureAll(SparsePlatform p, List<LatencyTable.Key> keys, int threads,
             Progress progress) {
         Map<LatencyTable.Key, Samples> acc = new LinkedHashMap<>();
+        for (LatencyTable.Key k : keys) {
+            acc.put(k, new Samples());
+        }
         for (int round = 0; round < method.rounds(); round++) {
-            for (LatencyTable.Key k : keys) {
+            List<LatencyTable.Key> order = new ArrayList<>(keys);
+            java.util.Collections.shuffle(order, new Random(method.seed() * 31 + round));
+            for (LatencyTable.Key k : order) {
                 visit(p, k, threads, acc.computeIfAbsent(k, x -> new Samples()));
                 if (progress != null) {
                     progress.step(String.format(Locale.ROOT, "%dx%dx%d %s d=%.2f", k.m(), k.k(), k.n(), k.block(),
