@@ -151,14 +151,16 @@ public final class PruneAugSearch {
         pruning = Pruning.score(net, pruner, data.train(), cfg.seed());
 
         phase("latency");
-        BlockShape probe = blocks.stream().min(java.util.Comparator.comparingInt(BlockShape::size)).orElseThrow();
         Path tableFile = Profiler.defaultTableFile(platforms, platform, cfg.threads());
-        List<LayerAssignment> probePlan = searched.stream()
-                .map(l -> new LayerAssignment(l.name(), probe, pruned.contains(l) ? 0.9 : 0.0)).toList();
-        oracle = LatencyOracle.calibrate(net, searched, platform, dense,
-                Placements.of(probePlan, name -> pruning.mask(probePlan.stream().filter(a -> a.layer().equals(name))
-                        .findFirst().orElseThrow()), platform, dense), blocks, cfg.sparsities(), cfg.batch(),
+        LatencyOracle.Probe probe = (block, sparsity) -> {
+            List<LayerAssignment> plan = searched.stream()
+                    .map(l -> new LayerAssignment(l.name(), block, pruned.contains(l) ? sparsity : 0.0)).toList();
+            return Placements.of(plan, name -> pruning.mask(plan.stream().filter(a -> a.layer().equals(name))
+                    .findFirst().orElseThrow()), platform, dense);
+        };
+        oracle = LatencyOracle.calibrate(net, searched, platform, dense, probe, blocks, cfg.sparsities(), cfg.batch(),
                 cfg.threads(), tableFile, cache, log);
+        log.println("in-network / table latency (range over blocks): " + oracle.correctionSummary());
 
         phase("dominance");
         Map<String, List<BlockShape>> survivors = new LinkedHashMap<>();
