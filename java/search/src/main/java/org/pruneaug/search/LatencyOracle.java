@@ -36,9 +36,10 @@ import org.pruneaug.platforms.SparsePlatform;
  * another speed: an implicit-GEMM convolution reads its X rows from the activation grid, nine times
  * smaller than the im2col matrix the profiler streams, so small blocks that re-read X gain most;
  * a small GEMM pays the thread pool's wake-up after the op before it. So the oracle also times, per
- * block shape, the network with every searched layer on that block at two densities, and corrects
- * each (layer, block) table lookup by the measured in-network / table ratio, interpolated in density
- * between the two.
+ * block shape and density of the grid, the network with every searched layer on that block at that
+ * density (a few hundred short runs, about a minute), and corrects each (layer, block) table lookup
+ * by the measured in-network / table ratio, interpolated in density between grid points. The
+ * non-GEMM costs are the medians over those runs.
  */
 public final class LatencyOracle {
     /** What the oracle knows about one searched layer. */
@@ -72,8 +73,8 @@ public final class LatencyOracle {
 
     private final LatencyModel model;
     private final Map<String, LayerCosts> layers;
-    /** layer -> block -> {factor at LOW_DENSITY, factor at HIGH_DENSITY} */
-    private final Map<String, Map<BlockShape, double[]>> factors = new LinkedHashMap<>();
+    /** layer -> block -> density -> in-network / table factor (median over the runs at that density) */
+    private final Map<String, Map<BlockShape, java.util.TreeMap<Double, Double>>> factors = new LinkedHashMap<>();
     private final double fixedMs;
     private final List<BlockShape> blocks;
 
@@ -82,40 +83,55 @@ public final class LatencyOracle {
         this.layers = calibration.layers();
         this.fixedMs = calibration.fixedMs();
         this.blocks = blocks;
+        Map<String, Map<BlockShape, java.util.TreeMap<Double, List<Double>>>> all = new LinkedHashMap<>();
         for (InNetwork m : calibration.inNetwork()) {
             LayerCosts c = layers.get(m.layer());
             if (c == null || !(m.gemmMs() > 0)) {
                 continue;
             }
             BlockShape b = BlockShape.parse(m.block());
-            double f = clamp(m.gemmMs() / model.latencyMs(c.platformShape(), b, m.density()));
-            double[] pair = factors.computeIfAbsent(m.layer(), k -> new LinkedHashMap<>())
-                    .computeIfAbsent(b, k -> new double[] {Double.NaN, Double.NaN});
-            int i = m.density() < HIGH_DENSITY ? 0 : 1;
-            pair[i] = Double.isNaN(pair[i]) ? f : Math.min(pair[i], f); // a never-pruned layer is timed twice
+            double density = Math.round(m.density() * 1e4) / 1e4;
+            double f = clamp(m.gemmMs() / model.latencyMs(c.platformShape(), b, density));
+            all.computeIfAbsent(m.layer(), k -> new LinkedHashMap<>()).computeIfAbsent(b, k -> new java.util.TreeMap<>())
+                    .computeIfAbsent(density, k -> new ArrayList<>()).add(f);
         }
+        all.forEach((layer, byBlock) -> byBlock.forEach((b, byDensity) -> {
+            java.util.TreeMap<Double, Double> med = new java.util.TreeMap<>();
+            byDensity.forEach((d, fs) -> med.put(d, median(fs)));
+            factors.computeIfAbsent(layer, k -> new LinkedHashMap<>()).put(b, med);
+        }));
+    }
+
+    static double median(List<Double> values) {
+        List<Double> v = new ArrayList<>(values);
+        java.util.Collections.sort(v);
+        int n = v.size();
+        return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
     }
 
     private static double clamp(double f) {
         return Math.max(MIN_FACTOR, Math.min(MAX_FACTOR, f));
     }
 
-    /** In-network / table latency of a layer's GEMM with {@code block} at {@code density} (1 if never measured). */
+    /**
+     * In-network / table latency of a layer's GEMM with {@code block} at {@code density}: measured at
+     * the calibration densities, linear in between, the nearest outside them (1 if never measured).
+     */
     public double correction(String layer, BlockShape block, double density) {
-        double[] pair = factors.getOrDefault(layer, Map.of()).get(block);
-        if (pair == null) {
+        java.util.TreeMap<Double, Double> f = factors.getOrDefault(layer, Map.of()).get(block);
+        if (f == null || f.isEmpty()) {
             return 1.0;
         }
-        double lo = pair[0];
-        double hi = pair[1];
-        if (Double.isNaN(lo)) {
-            return Double.isNaN(hi) ? 1.0 : hi;
+        Map.Entry<Double, Double> lo = f.floorEntry(density);
+        Map.Entry<Double, Double> hi = f.ceilingEntry(density);
+        if (lo == null) {
+            return hi.getValue();
         }
-        if (Double.isNaN(hi) || density <= LOW_DENSITY) {
-            return lo;
+        if (hi == null || hi.getKey().equals(lo.getKey())) {
+            return lo.getValue();
         }
-        double t = Math.min(1.0, (density - LOW_DENSITY) / (HIGH_DENSITY - LOW_DENSITY));
-        return lo + t * (hi - lo);
+        double t = (density - lo.getKey()) / (hi.getKey() - lo.getKey());
+        return lo.getValue() + t * (hi.getValue() - lo.getValue());
     }
 
     /** Median over blocks of the correction per layer at LOW_DENSITY and HIGH_DENSITY, for the log. */
@@ -159,39 +175,51 @@ public final class LatencyOracle {
         Profiler.Request request = new Profiler.Request(shapes, blocks, densities, threads);
         Profiler.Result r = new Profiler(Profiler.Method.defaults(), false, true, log).profile(platform, request, tableFile);
         if (calibration == null) {
-            calibration = cache.putCalibration(new Calibration(costs.layers(), costs.fixedMs(),
-                    inNetwork(net, searched, probe, blocks, batch, threads)));
+            calibration = cache.putCalibration(inNetwork(net, searched, probe, blocks, densities, costs, batch, threads));
         }
         return new LatencyOracle(LatencyModel.of(r.table()), calibration, blocks);
     }
 
-    /** Per block and calibration density: each searched layer's GEMM time inside the network. */
-    private static List<InNetwork> inNetwork(MultiLayerNetwork net, List<PrunableLayer> searched, Probe probe,
-            List<BlockShape> blocks, int batch, int threads) {
+    /**
+     * Per block and density of the grid: each searched layer's GEMM time inside the network; the
+     * non-GEMM costs (pooling, relayouts, the output layer) become the medians over all these runs,
+     * since they too depend on what ran before them.
+     */
+    private static Calibration inNetwork(MultiLayerNetwork net, List<PrunableLayer> searched, Probe probe,
+            List<BlockShape> blocks, List<Double> densities, Calibration base, int batch, int threads) {
+        Set<String> names = searched.stream().map(PrunableLayer::name).collect(Collectors.toSet());
         List<InNetwork> out = new ArrayList<>();
-        try (Progress progress = new Progress("in-network", 2L * blocks.size())) {
+        List<Double> fixed = new ArrayList<>();
+        Map<String, List<Double>> overhead = new LinkedHashMap<>();
+        try (Progress progress = new Progress("in-network", (long) densities.size() * blocks.size())) {
             for (BlockShape b : blocks) {
-                for (double d : List.of(LOW_DENSITY, HIGH_DENSITY)) {
+                for (double d : densities) {
                     Function<PrunableLayer, Placement> placement = probe.placement(b, 1.0 - d);
                     try (SparseNetwork s = SparseNetwork.compile(net, placement, batch)) {
                         Timing t = s.timeBestOf(2, 2, 10, threads);
                         for (PrunableLayer l : searched) {
+                            // the grid density the search will ask about (a never-pruned layer: 1)
                             Placement p = placement.apply(l);
-                            double density = p.mask() == null ? 1.0
-                                    : (double) p.mask().keptBlockCount() / ((long) p.mask().gridRows() * p.mask().gridCols());
+                            double density = p.mask() == null || p.mask().targetSparsity() == 0 ? 1.0 : d;
                             double ms = t.ops().stream()
                                     .filter(o -> l.name().equals(o.op().layer()) && o.op().kind() == OpInfo.Kind.GEMM)
                                     .mapToDouble(Timing.OpTime::medianMs).sum();
-                            // a never-pruned layer runs at density 1 in both networks: keep its faster time
-                            out.add(new InNetwork(l.name(), b.toString(), density >= HIGH_DENSITY - 1e-9 ? HIGH_DENSITY
-                                    : density, ms));
+                            out.add(new InNetwork(l.name(), b.toString(), density, ms));
+                            overhead.computeIfAbsent(l.name(), k -> new ArrayList<>()).add(t.ops().stream()
+                                    .filter(o -> l.name().equals(o.op().layer()) && o.op().kind() != OpInfo.Kind.GEMM)
+                                    .mapToDouble(Timing.OpTime::medianMs).sum());
                         }
+                        fixed.add(t.ops().stream().filter(o -> o.op().layer() == null || !names.contains(o.op().layer()))
+                                .mapToDouble(Timing.OpTime::medianMs).sum());
                     }
                     progress.step(b + " d=" + d);
                 }
             }
         }
-        return out;
+        Map<String, LayerCosts> layers = new LinkedHashMap<>();
+        base.layers().forEach((name, c) -> layers.put(name, new LayerCosts(c.layer(), c.platformShape(), c.denseShape(),
+                c.denseMs(), overhead.containsKey(name) ? median(overhead.get(name)) : c.platformOverheadMs())));
+        return new Calibration(layers, fixed.isEmpty() ? base.fixedMs() : median(fixed), out);
     }
 
     private static Calibration measure(MultiLayerNetwork net, List<PrunableLayer> searched, SparsePlatform dense,
