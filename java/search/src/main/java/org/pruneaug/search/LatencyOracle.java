@@ -169,8 +169,8 @@ public final class LatencyOracle {
         for (double s : sparsities) {
             densities.add(1.0 - s);
         }
-        if (!densities.contains(LOW_DENSITY)) {
-            densities.add(LOW_DENSITY);
+        if (densities.stream().noneMatch(d -> Math.abs(d - LOW_DENSITY) < 1e-9)) {
+            densities.add(LOW_DENSITY); // the summary's reference density (1 - 0.8 is 0.19999999999999996)
         }
         Profiler.Request request = new Profiler.Request(shapes, blocks, densities, threads);
         Profiler.Result r = new Profiler(Profiler.Method.defaults(), false, true, log).profile(platform, request, tableFile);
