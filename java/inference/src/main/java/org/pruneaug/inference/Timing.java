@@ -16,6 +16,24 @@ public record Timing(int batch, int threads, int repetitions, double medianMs, d
         return ops.stream().filter(o -> o.op().kind() != OpInfo.Kind.GEMM).mapToDouble(OpTime::medianMs).sum();
     }
 
+    /** Median time of one layer's GEMM op(s). */
+    public double gemmMs(String layer) {
+        return ops.stream().filter(o -> layer.equals(o.op().layer()) && o.op().kind() == OpInfo.Kind.GEMM)
+                .mapToDouble(OpTime::medianMs).sum();
+    }
+
+    /** Median time of one layer's other ops (im2col, relayout, padding). */
+    public double nonGemmMs(String layer) {
+        return ops.stream().filter(o -> layer.equals(o.op().layer()) && o.op().kind() != OpInfo.Kind.GEMM)
+                .mapToDouble(OpTime::medianMs).sum();
+    }
+
+    /** Median time of the ops outside {@code layers}: input, pooling, flatten, softmax, other layers. */
+    public double outsideMs(java.util.Set<String> layers) {
+        return ops.stream().filter(o -> o.op().layer() == null || !layers.contains(o.op().layer()))
+                .mapToDouble(OpTime::medianMs).sum();
+    }
+
     /** Median time of the ops of one layer (its GEMM plus its im2col/relayout, if any). */
     public double layerMs(String layer) {
         return ops.stream().filter(o -> layer.equals(o.op().layer())).mapToDouble(OpTime::medianMs).sum();

@@ -64,7 +64,7 @@ public final class LatencyOracle {
         Function<PrunableLayer, Placement> placement(BlockShape block, double sparsity);
     }
 
-    /** Densities of the calibration networks: a sparse and a dense point, the factor interpolated between. */
+    /** The densities {@link #correctionSummary} reports the correction at. */
     static final double LOW_DENSITY = 0.2;
     static final double HIGH_DENSITY = 1.0;
     /** Bounds of a correction factor: beyond them the calibration run was disturbed. */
@@ -153,18 +153,17 @@ public final class LatencyOracle {
 
     /**
      * Calibrates on {@code net} (or reuses the calibration in {@code cache}): times it all-dense on
-     * {@code dense} and with every searched layer on {@code platform}, profiles the searched layers'
-     * platform GEMM shapes for {@code blocks} x (1 - {@code sparsities}, and 1) into the platform's
-     * latency table, then times one network per block shape and calibration density.
+     * {@code dense}, profiles the searched layers' platform GEMM shapes for {@code blocks} x
+     * (1 - {@code sparsities}, and 1) into the platform's latency table, then times one network per
+     * block shape and density on {@code platform}.
      */
     public static LatencyOracle calibrate(MultiLayerNetwork net, List<PrunableLayer> searched, SparsePlatform platform,
             SparsePlatform dense, Probe probe, List<BlockShape> blocks, List<Double> sparsities, int batch, int threads,
             Path tableFile, SearchCache cache, PrintStream log) {
-        BlockShape base = blocks.contains(new BlockShape(4, 4)) ? new BlockShape(4, 4) : blocks.get(0);
         Calibration calibration = cache.calibration().filter(c -> !c.inNetwork().isEmpty()).orElse(null);
-        Calibration costs = calibration != null ? calibration
-                : measure(net, searched, dense, probe.placement(base, 1.0 - LOW_DENSITY), batch, threads);
-        List<GemmShape> shapes = costs.layers().values().stream().map(LayerCosts::platformShape).distinct().toList();
+        Calibration dense0 = calibration != null ? calibration
+                : measureDense(net, searched, dense, probe.placement(blocks.get(0), 0.0), batch, threads);
+        List<GemmShape> shapes = dense0.layers().values().stream().map(LayerCosts::platformShape).distinct().toList();
         List<Double> densities = new ArrayList<>(List.of(1.0));
         for (double s : sparsities) {
             densities.add(1.0 - s);
@@ -175,7 +174,7 @@ public final class LatencyOracle {
         Profiler.Request request = new Profiler.Request(shapes, blocks, densities, threads);
         Profiler.Result r = new Profiler(Profiler.Method.defaults(), false, true, log).profile(platform, request, tableFile);
         if (calibration == null) {
-            calibration = cache.putCalibration(inNetwork(net, searched, probe, blocks, densities, costs, batch, threads));
+            calibration = cache.putCalibration(inNetwork(net, searched, probe, blocks, densities, dense0, batch, threads));
         }
         return new LatencyOracle(LatencyModel.of(r.table()), calibration, blocks);
     }
@@ -201,16 +200,10 @@ public final class LatencyOracle {
                             // the grid density the search will ask about (a never-pruned layer: 1)
                             Placement p = placement.apply(l);
                             double density = p.mask() == null || p.mask().targetSparsity() == 0 ? 1.0 : d;
-                            double ms = t.ops().stream()
-                                    .filter(o -> l.name().equals(o.op().layer()) && o.op().kind() == OpInfo.Kind.GEMM)
-                                    .mapToDouble(Timing.OpTime::medianMs).sum();
-                            out.add(new InNetwork(l.name(), b.toString(), density, ms));
-                            overhead.computeIfAbsent(l.name(), k -> new ArrayList<>()).add(t.ops().stream()
-                                    .filter(o -> l.name().equals(o.op().layer()) && o.op().kind() != OpInfo.Kind.GEMM)
-                                    .mapToDouble(Timing.OpTime::medianMs).sum());
+                            out.add(new InNetwork(l.name(), b.toString(), density, t.gemmMs(l.name())));
+                            overhead.computeIfAbsent(l.name(), k -> new ArrayList<>()).add(t.nonGemmMs(l.name()));
                         }
-                        fixed.add(t.ops().stream().filter(o -> o.op().layer() == null || !names.contains(o.op().layer()))
-                                .mapToDouble(Timing.OpTime::medianMs).sum());
+                        fixed.add(t.outsideMs(names));
                     }
                     progress.step(b + " d=" + d);
                 }
@@ -218,38 +211,38 @@ public final class LatencyOracle {
         }
         Map<String, LayerCosts> layers = new LinkedHashMap<>();
         base.layers().forEach((name, c) -> layers.put(name, new LayerCosts(c.layer(), c.platformShape(), c.denseShape(),
-                c.denseMs(), overhead.containsKey(name) ? median(overhead.get(name)) : c.platformOverheadMs())));
-        return new Calibration(layers, fixed.isEmpty() ? base.fixedMs() : median(fixed), out);
+                c.denseMs(), median(overhead.get(name)))));
+        return new Calibration(layers, median(fixed), out);
     }
 
-    private static Calibration measure(MultiLayerNetwork net, List<PrunableLayer> searched, SparsePlatform dense,
+    /**
+     * The dense side: the all-dense network's per-layer cost on {@code dense}, and the GEMM shape each
+     * searched layer has on the platform (from compiling, not timing, the network placed there).
+     * Platform overheads and the fixed cost are left 0: {@link #inNetwork} measures them.
+     */
+    private static Calibration measureDense(MultiLayerNetwork net, List<PrunableLayer> searched, SparsePlatform dense,
             Function<PrunableLayer, Placement> onPlatform, int batch, int threads) {
         Set<String> names = searched.stream().map(PrunableLayer::name).collect(Collectors.toSet());
         Timing denseTiming;
         try (SparseNetwork d = SparseNetwork.compile(net, l -> Placement.dense(dense), batch)) {
             denseTiming = d.timeBestOf(3, 3, 15, threads);
         }
-        Timing platformTiming;
+        List<OpInfo> platformOps;
         try (SparseNetwork s = SparseNetwork.compile(net,
                 l -> names.contains(l.name()) ? onPlatform.apply(l) : Placement.dense(dense), batch)) {
-            platformTiming = s.timeBestOf(3, 3, 15, threads);
+            platformOps = s.ops();
         }
         Map<String, LayerCosts> costs = new LinkedHashMap<>();
         for (PrunableLayer l : searched) {
-            double overhead = platformTiming.ops().stream()
-                    .filter(o -> l.name().equals(o.op().layer()) && o.op().kind() != OpInfo.Kind.GEMM)
-                    .mapToDouble(Timing.OpTime::medianMs).sum();
-            costs.put(l.name(), new LayerCosts(l.name(), gemmOf(platformTiming, l), gemmOf(denseTiming, l),
-                    denseTiming.layerMs(l.name()), overhead));
+            costs.put(l.name(), new LayerCosts(l.name(), gemmOf(platformOps, l),
+                    gemmOf(denseTiming.ops().stream().map(Timing.OpTime::op).toList(), l),
+                    denseTiming.layerMs(l.name()), 0.0));
         }
-        double fixed = platformTiming.ops().stream()
-                .filter(o -> o.op().layer() == null || !names.contains(o.op().layer()))
-                .mapToDouble(Timing.OpTime::medianMs).sum();
-        return new Calibration(costs, fixed, List.of());
+        return new Calibration(costs, 0.0, List.of());
     }
 
-    private static GemmShape gemmOf(Timing t, PrunableLayer l) {
-        return t.ops().stream().map(Timing.OpTime::op).filter(o -> o.kind() == OpInfo.Kind.GEMM && l.name().equals(o.layer()))
+    private static GemmShape gemmOf(List<OpInfo> ops, PrunableLayer l) {
+        return ops.stream().filter(o -> o.kind() == OpInfo.Kind.GEMM && l.name().equals(o.layer()))
                 .map(OpInfo::gemm).findFirst().orElseThrow();
     }
 
