@@ -1,8 +1,6 @@
 // pa_alloc / pa_free: see pruneaug/memory.h for why large buffers sit on huge pages.
 #include "pruneaug/memory.h"
 
-#include <cstdint>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -32,34 +30,5 @@ void* pa_alloc(size_t bytes) {
 }
 
 void pa_free(void* p) { std::free(p); }
-
-int pa_huge_pages_backed(const void* p) {
-#if defined(__linux__)
-  if (p == nullptr) return 0;
-  FILE* f = std::fopen("/proc/self/smaps", "r");
-  if (f == nullptr) return 0;
-  const auto addr = reinterpret_cast<uintptr_t>(p);
-  char line[512];
-  bool inside = false;
-  int backed = 0;
-  while (std::fgets(line, sizeof line, f) != nullptr) {
-    unsigned long lo = 0, hi = 0;
-    if (std::sscanf(line, "%lx-%lx ", &lo, &hi) == 2) {  // a mapping's header
-      inside = addr >= lo && addr < hi;
-      continue;
-    }
-    unsigned long kb = 0;
-    if (inside && std::sscanf(line, "AnonHugePages: %lu kB", &kb) == 1) {
-      backed = kb > 0;
-      break;
-    }
-  }
-  std::fclose(f);
-  return backed;
-#else
-  (void)p;
-  return 0;
-#endif
-}
 
 }  // extern "C"

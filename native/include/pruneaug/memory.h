@@ -24,9 +24,6 @@ void* pa_alloc(size_t bytes);
 /* Frees a pa_alloc buffer; NULL is ignored. */
 void pa_free(void* p);
 
-/* 1 if the buffer lies on huge pages now (Linux: AnonHugePages of its mapping), 0 otherwise. */
-int pa_huge_pages_backed(const void* p);
-
 #ifdef __cplusplus
 }
 #endif

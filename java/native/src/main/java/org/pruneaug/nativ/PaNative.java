@@ -92,8 +92,6 @@ public final class PaNative {
 
     public static native void pa_free(Pointer p);
 
-    public static native int pa_huge_pages_backed(@Const Pointer p);
-
     // status.h
     @Cast("const char*")
     public static native BytePointer pa_status_string(int status);

@@ -40,9 +40,9 @@ import org.pruneaug.nativ.OffHeap;
 public final class Profiler {
     /**
      * How each cell is timed: {@code samples} timings of back-to-back calls lasting at least
-     * {@code minSampleMs} each, taken in {@code rounds} visits to the cell spread over the shape's
-     * other cells (each visit warms up for {@code warmupMs} first), so that a disturbance of a few
-     * seconds spoils at most one visit of a cell and the median stays clean. A visit during which
+     * {@code minSampleMs} each, taken in {@code rounds} visits to the cell spread over every other
+     * cell of the request (each visit warms up for {@code warmupMs} first), so that a disturbance of a
+     * few seconds spoils at most one visit of a cell and the median stays clean. A visit during which
      * other tasks waited for a core more than {@code maxStall} of the time is repeated once the
      * machine is quiet (up to 3 times; infinity: never).
      */
@@ -309,7 +309,7 @@ public final class Profiler {
             List<LatencyTable.Key> order = new ArrayList<>(keys);
             java.util.Collections.shuffle(order, new Random(method.seed() * 31 + round));
             for (LatencyTable.Key k : order) {
-                visit(p, k, threads, acc.computeIfAbsent(k, x -> new Samples()));
+                visit(p, k, threads, acc.get(k));
                 if (progress != null) {
                     progress.step(String.format(Locale.ROOT, "%dx%dx%d %s d=%.2f", k.m(), k.k(), k.n(), k.block(),
                             k.densityMicro() / 1e6));
