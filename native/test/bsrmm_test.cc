@@ -73,8 +73,9 @@ TEST_P(BsrmmKernel, RandomShapes) {
 
 TEST_P(BsrmmKernel, SameResultForEveryThreadCount) {
   // threads split the work (block rows for 4+ threads here, columns for 2-3: see bsrmm.cc), never
-  // the arithmetic of one output: results must be bit-identical
-  const int32_t m = 6 * br() + 3, k = 5 * bc() + 1, n = 200;
+  // the arithmetic of one output: results must be bit-identical. K is long enough that every
+  // thread count up to 5 really gets its threads (>= 64k multiply-adds each).
+  const int32_t m = 6 * br() + 3, k = 5 * bc() + 1 + 2048 / br(), n = 200;
   const uint64_t seed = pa_test::base_seed() + 17;
   const pa_test::RandomBsr w = pa_test::random_bsr(m, k, br(), bc(), 0.4, seed);
   const std::vector<float> x = pa_test::random_floats((size_t)k * n, seed + 1);

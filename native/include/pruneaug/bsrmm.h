@@ -38,8 +38,10 @@ int pa_kernel_find(const char* isa, int br, int bc);
 const char* pa_cpu_best_isa(void);
 const char* pa_cpu_features(void);
 
-/* Runs kernel on w. threads >= 1 is the exact number of threads used (a persistent pool of the
- * library, never OpenMP); the work is split over block rows balanced by stored blocks.
+/* Runs kernel on w. threads >= 1 is the most threads used (a persistent pool of the library, never
+ * OpenMP); the work is split over block rows balanced by stored blocks (or over N when there are
+ * few block rows). Fewer threads run a call too small to repay the hand-off: each gets at least
+ * ~64k multiply-adds (stored block elements x n), so tiny layers run on the calling thread.
  * Arguments are checked (returns PA_ERR_INVALID_ARG / PA_ERR_UNSUPPORTED with pa_last_error())
  * but the BSR structure is not re-validated on this hot path: call pa_bsr_validate once. */
 int pa_f32_bsrmm(int kernel, const pa_bsr_f32* w, int32_t n,
