@@ -84,10 +84,10 @@ TEST_P(GridTest, ImplicitGemmOffsetsGiveTheSameConvolution) {
         }
 }
 
-void check_maxpool(int kh, int kw, int sh, int sw, int threads) {
-  const Images im = random_images(2, 3, 7, 9, 4);
-  const int oh = (7 - kh) / sh + 1, ow = (9 - kw) / sw + 1;
-  const pa_grid in = make_grid(3, 2, 7, 9, 1);
+void check_maxpool(int kh, int kw, int sh, int sw, int threads, int h = 7, int w = 9) {
+  const Images im = random_images(2, 3, h, w, 4);
+  const int oh = (h - kh) / sh + 1, ow = (w - kw) / sw + 1;
+  const pa_grid in = make_grid(3, 2, h, w, 1);
   const pa_grid out = make_grid(3, 2, oh, ow, 1);
   std::vector<float> d(in.c * in.ldc), o(out.c * out.ldc, 7.f);
   ASSERT_EQ(PA_OK, pa_f32_grid_from_nchw(im.data.data(), &in, d.data(), threads));
@@ -108,8 +108,12 @@ void check_maxpool(int kh, int kw, int sh, int sw, int threads) {
 }
 
 TEST_P(GridTest, MaxPoolMatchesDirectPooling) {
-  check_maxpool(2, 2, 2, 2, GetParam());  // the specialised common case
+  check_maxpool(2, 2, 2, 2, GetParam());  // the specialised common case: one 4-wide block
   check_maxpool(3, 2, 2, 1, GetParam());  // the general loop
+  // 2x2 rows of 14 (blocks and an overlapping last block), 8 (two blocks), 3 (scalar tail only)
+  check_maxpool(2, 2, 2, 2, GetParam(), 6, 28);
+  check_maxpool(2, 2, 2, 2, GetParam(), 5, 17);
+  check_maxpool(2, 2, 2, 2, GetParam(), 7, 7);
 }
 
 TEST_P(GridTest, Im2colMatchesDirectGather) {

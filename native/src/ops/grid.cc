@@ -6,6 +6,9 @@
 #include "pruneaug/bsrmm.h"
 
 #include <algorithm>
+#if defined(__SSE2__)
+#include <immintrin.h>
+#endif
 #include <cstring>
 #include <string>
 
@@ -56,6 +59,32 @@ void parallel_range(int threads, int64_t count, const F& body) {
     const int64_t b = count * t / parts, e = count * (t + 1) / parts;
     for (int64_t i = b; i < e; ++i) body(i);
   });
+}
+
+// One output row of 2x2 / stride 2 max pooling from input rows r0, r1 (each input read once): the
+// max of the two rows, then of adjacent pairs. The scalar loop's stride-2 loads do not vectorise;
+// with SSE, 4 outputs take 4 loads, 2 max, 2 shuffles and 1 max (VGG's first pooling, 1 thread:
+// 0.27-0.40 -> 0.22 ms). A row of at least 4 outputs ends with an overlapping block (same values).
+inline void pool_row_2x2(const float* r0, const float* r1, float* d, int32_t ow) {
+  int32_t ox = 0;
+#if defined(__SSE2__)
+  if (ow >= 4) {
+    for (;; ox += 4) {
+      if (ox > ow - 4) ox = ow - 4;
+      const __m128 m0 = _mm_max_ps(_mm_loadu_ps(r0 + 2 * ox), _mm_loadu_ps(r1 + 2 * ox));
+      const __m128 m1 = _mm_max_ps(_mm_loadu_ps(r0 + 2 * ox + 4), _mm_loadu_ps(r1 + 2 * ox + 4));
+      const __m128 even = _mm_shuffle_ps(m0, m1, _MM_SHUFFLE(2, 0, 2, 0));
+      const __m128 odd = _mm_shuffle_ps(m0, m1, _MM_SHUFFLE(3, 1, 3, 1));
+      _mm_storeu_ps(d + ox, _mm_max_ps(even, odd));
+      if (ox == ow - 4) return;
+    }
+  }
+#endif
+  for (; ox < ow; ++ox) {
+    const float a = std::max(r0[2 * ox], r1[2 * ox]);
+    const float b = std::max(r0[2 * ox + 1], r1[2 * ox + 1]);
+    d[ox] = std::max(a, b);
+  }
 }
 
 // Zeroes the guards, the padding rows and the padding columns of channel plane p.
@@ -160,14 +189,7 @@ extern "C" int pa_f32_grid_maxpool(const pa_grid* in, const float* x, int32_t kh
       float* drow = dst + oy * so.wp;
       const float* srow = src + (int64_t)oy * sh * si.wp;
       if (two_by_two) {
-        // the common case, each input row read once: max of the two rows, then of adjacent pairs
-        const float* r0 = srow;
-        const float* r1 = srow + si.wp;
-        for (int32_t ox = 0; ox < out->w; ++ox) {
-          const float a = std::max(r0[2 * ox], r1[2 * ox]);
-          const float d = std::max(r0[2 * ox + 1], r1[2 * ox + 1]);
-          drow[ox] = std::max(a, d);
-        }
+        pool_row_2x2(srow, srow + si.wp, drow, out->w);
       } else {
         for (int32_t ox = 0; ox < out->w; ++ox) drow[ox] = srow[(int64_t)ox * sw];
         for (int32_t dy = 0; dy < kh; ++dy) {
