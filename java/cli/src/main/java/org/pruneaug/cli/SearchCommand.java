@@ -76,6 +76,15 @@ public final class SearchCommand implements Callable<Integer> {
             description = "Fine-tuning Adam learning rate (default: ${DEFAULT-VALUE}; 0 = continue the model's own schedule).")
     double learningRate = 5e-4;
 
+    @Option(names = "--lr-schedule", paramLabel = "S",
+            description = "Fine-tuning learning rate over the run: constant or cosine (decays to 0; default: ${DEFAULT-VALUE}).")
+    LrSchedule lrSchedule = LrSchedule.DEFAULT;
+
+    @Option(names = "--distill", paramLabel = "W",
+            description = "Weight in [0, 1) of the dense model's own probabilities in the fine-tuning targets"
+                    + " (knowledge distillation; default: ${DEFAULT-VALUE}).")
+    double distill = LrSchedule.DEFAULT_DISTILL;
+
     @Option(names = "--sensitivity-images", paramLabel = "N",
             description = "Validation images of the cheap fidelity (default: ${DEFAULT-VALUE}).")
     int sensitivityImages = 1000;
@@ -98,7 +107,7 @@ public final class SearchCommand implements Callable<Integer> {
         }
         List<BlockShape> blockList = blocks == null ? List.of() : BlockShape.parseList(blocks);
         TrainingBudget budget = new TrainingBudget(finetuneEpochs, finetuneBatches, finetuneFraction, TrainingBudget.DEFAULT_BATCH,
-                learningRate);
+                learningRate, lrSchedule == LrSchedule.cosine, distill);
         Platforms platforms = Platforms.load();
         String target = PlatformArgs.available(platforms, platform).id();
         SearchConfig cfg = new SearchConfig(model, target, densePlatform, method, maxAccuracyLoss, threads, batch, out,

@@ -41,4 +41,20 @@ public final class Evaluator {
         }
         return new Accuracy(n == 0 ? 0 : correct / (double) n, n == 0 ? 0 : lossSum / n, n);
     }
+
+    /** The network's output probabilities for every image, n x classes row-major (a teacher's soft labels). */
+    public static float[] probabilities(MultiLayerNetwork net, LabeledImages data) {
+        int n = data.size();
+        float[] out = null;
+        for (int from = 0; from < n; from += DEFAULT_BATCH) {
+            int to = Math.min(n, from + DEFAULT_BATCH);
+            INDArray probs = net.output(data.batch(null, from, to).getFeatures(), false);
+            float[] p = probs.dup('c').data().asFloat();
+            if (out == null) {
+                out = new float[n * (int) probs.size(1)];
+            }
+            System.arraycopy(p, 0, out, from * (int) probs.size(1), p.length);
+        }
+        return out == null ? new float[0] : out;
+    }
 }

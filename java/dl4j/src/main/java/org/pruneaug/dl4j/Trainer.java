@@ -37,6 +37,7 @@ public final class Trainer {
         if (budget.learningRate() > 0) {
             net.setLearningRate(budget.learningRate());
         }
+        double baseRate = budget.cosine() ? baseRate(net) : Double.NaN;
         Nd4j.getRandom().setSeed(seed);
         long start = System.nanoTime();
         int step = 0;
@@ -49,6 +50,9 @@ public final class Trainer {
                 for (int b = 0; b < perEpoch && step < total; b++) {
                     int from = b * budget.batchSize();
                     int to = Math.min(images, from + budget.batchSize());
+                    if (budget.cosine()) {
+                        net.setLearningRate(budget.rateAt(baseRate, step, total));
+                    }
                     net.fit(train.batch(order, from, to));
                     step++;
                     seen += to - from;
@@ -58,6 +62,20 @@ public final class Trainer {
                 }
             }
         }
+        if (budget.cosine()) {
+            net.setLearningRate(baseRate);
+        }
         return new Log(step, epoch, seen, loss, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** The learning rate of the network's first layer that has one (what a cosine decay starts from). */
+    private static double baseRate(MultiLayerNetwork net) {
+        for (int i = 0; i < net.getnLayers(); i++) {
+            Double r = net.getLearningRate(i);
+            if (r != null && r > 0) {
+                return r;
+            }
+        }
+        throw new IllegalStateException("the network has no layer with a learning rate to decay");
     }
 }

@@ -5,12 +5,24 @@ import org.pruneaug.core.InvalidInputException;
 /**
  * How much training a run gets: {@code epochs} passes over a {@code dataFraction} of the training
  * set in minibatches of {@code batchSize}, stopping early after {@code maxBatches} updates when that
- * is positive (0 = no cap). {@code learningRate} replaces the model's Adam rate when positive.
+ * is positive (0 = no cap). {@code learningRate} replaces the model's Adam rate when positive;
+ * {@code cosine} decays it to 0 along a half cosine over the run's updates. {@code distill} in
+ * [0, 1) is the weight of the dense network's own output probabilities in the targets of a
+ * fine-tuning run (knowledge distillation from the unpruned model; 0 = plain labels).
  */
-public record TrainingBudget(int epochs, int maxBatches, double dataFraction, int batchSize, double learningRate) {
+public record TrainingBudget(int epochs, int maxBatches, double dataFraction, int batchSize, double learningRate,
+                             boolean cosine, double distill) {
     public static final int DEFAULT_BATCH = 64;
 
+    /** A constant learning rate and plain labels. */
+    public TrainingBudget(int epochs, int maxBatches, double dataFraction, int batchSize, double learningRate) {
+        this(epochs, maxBatches, dataFraction, batchSize, learningRate, false, 0);
+    }
+
     public TrainingBudget {
+        if (!(distill >= 0 && distill < 1)) {
+            throw new InvalidInputException("distillation weight " + distill + " must be in [0, 1)");
+        }
         if (epochs < 0) {
             throw new InvalidInputException("epochs " + epochs + " must be >= 0");
         }
@@ -33,19 +45,32 @@ public record TrainingBudget(int epochs, int maxBatches, double dataFraction, in
     }
 
     public TrainingBudget withMaxBatches(int max) {
-        return new TrainingBudget(epochs, max, dataFraction, batchSize, learningRate);
+        return new TrainingBudget(epochs, max, dataFraction, batchSize, learningRate, cosine, distill);
     }
 
     public TrainingBudget withDataFraction(double fraction) {
-        return new TrainingBudget(epochs, maxBatches, fraction, batchSize, learningRate);
+        return new TrainingBudget(epochs, maxBatches, fraction, batchSize, learningRate, cosine, distill);
     }
 
     public TrainingBudget withBatchSize(int batch) {
-        return new TrainingBudget(epochs, maxBatches, dataFraction, batch, learningRate);
+        return new TrainingBudget(epochs, maxBatches, dataFraction, batch, learningRate, cosine, distill);
     }
 
     public TrainingBudget withLearningRate(double rate) {
-        return new TrainingBudget(epochs, maxBatches, dataFraction, batchSize, rate);
+        return new TrainingBudget(epochs, maxBatches, dataFraction, batchSize, rate, cosine, distill);
+    }
+
+    public TrainingBudget withCosine(boolean decay) {
+        return new TrainingBudget(epochs, maxBatches, dataFraction, batchSize, learningRate, decay, distill);
+    }
+
+    public TrainingBudget withDistill(double weight) {
+        return new TrainingBudget(epochs, maxBatches, dataFraction, batchSize, learningRate, cosine, weight);
+    }
+
+    /** Learning rate for update {@code step} (0-based) of {@code total}, starting from {@code base}. */
+    public double rateAt(double base, int step, int total) {
+        return cosine && total > 0 ? base * 0.5 * (1 + Math.cos(Math.PI * step / total)) : base;
     }
 
     /** Images seen per epoch out of a training set of n. */

@@ -56,6 +56,57 @@ class ModelsAndTrainingTest {
     }
 
     @Test
+    void cosineScheduleDecaysToZeroAndRestoresTheRate() {
+        TrainingBudget cosine = TrainingBudget.epochs(1).withLearningRate(1e-3).withCosine(true);
+        assertEquals(1e-3, cosine.rateAt(1e-3, 0, 100), 1e-12);
+        assertEquals(0.5e-3, cosine.rateAt(1e-3, 50, 100), 1e-12);
+        assertTrue(cosine.rateAt(1e-3, 99, 100) < 1e-6);
+        assertEquals(1e-3, TrainingBudget.epochs(1).rateAt(1e-3, 99, 100), 1e-12, "constant by default");
+        assertThrows(InvalidInputException.class, () -> TrainingBudget.epochs(1).withDistill(1.0));
+        assertThrows(InvalidInputException.class, () -> TrainingBudget.epochs(1).withDistill(-0.1));
+
+        MultiLayerNetwork net = ZooModel.MLP.build(3);
+        double[] seen = new double[3];
+        Trainer.fit(net, data.train().head(640), cosine.withMaxBatches(10), 1, (n, step, total) -> {
+            if (step == 1 || step == 5 || step == 10) {
+                seen[step == 1 ? 0 : step == 5 ? 1 : 2] = n.getLearningRate(0);
+            }
+        }, "test");
+        // the hook runs after update `step`, whose rate was set for step - 1 of 10
+        assertEquals(1e-3, seen[0], 1e-9);
+        assertEquals(1e-3 * 0.5 * (1 + Math.cos(Math.PI * 4 / 10)), seen[1], 1e-9);
+        assertEquals(1e-3 * 0.5 * (1 + Math.cos(Math.PI * 9 / 10)), seen[2], 1e-9);
+        assertEquals(1e-3, net.getLearningRate(0), 1e-12, "the base rate is back after the run");
+    }
+
+    @Test
+    void teacherProbabilitiesMixIntoTheTargets() {
+        LabeledImages images = data.train().head(8);
+        float[] teacher = new float[8 * LabeledImages.CLASSES];
+        java.util.Arrays.fill(teacher, 0.1f);
+        LabeledImages mixed = images.withTeacher(teacher, 0.4);
+        assertEquals(0.4, mixed.teacherWeight(), 1e-6);
+        assertEquals(0.0, images.teacherWeight());
+        float[] t = mixed.batch(null, 0, 8).getLabels().dup('c').data().asFloat();
+        for (int i = 0; i < 8; i++) {
+            float sum = 0;
+            for (int c = 0; c < LabeledImages.CLASSES; c++) {
+                float expect = 0.04f + (c == images.label(i) ? 0.6f : 0f);
+                assertEquals(expect, t[i * LabeledImages.CLASSES + c], 1e-6);
+                sum += t[i * LabeledImages.CLASSES + c];
+            }
+            assertEquals(1f, sum, 1e-5, "targets stay a distribution");
+        }
+        // selections carry each image's own teacher row
+        teacher[3 * LabeledImages.CLASSES] = 0.9f;
+        LabeledImages picked = images.withTeacher(teacher, 0.5).select(new int[] {3});
+        assertEquals(0.45f + (images.label(3) == 0 ? 0.5f : 0f), picked.batch(null, 0, 1).getLabels().getFloat(0, 0), 1e-6);
+        assertEquals(0.0, mixed.withoutTeacher().teacherWeight());
+        assertArrayEquals(images.batch(null, 0, 8).getLabels().dup('c').data().asFloat(),
+                mixed.withoutTeacher().batch(null, 0, 8).getLabels().dup('c').data().asFloat());
+    }
+
+    @Test
     void saveLoadRoundTripKeepsWeightsUpdaterAndMetadata() {
         MultiLayerNetwork net = ZooModel.LENET5.build(2);
         Trainer.fit(net, data.train().head(640), TrainingBudget.epochs(1), 3, Trainer.UpdateHook.NONE, "test");

@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.pruneaug.core.BlockShape;
+import org.pruneaug.core.InvalidInputException;
 import org.pruneaug.core.LayerAssignment;
 import org.pruneaug.dl4j.GemmView;
 import org.pruneaug.dl4j.LabeledImages;
@@ -23,6 +25,8 @@ import org.pruneaug.dl4j.TrainingBudget;
 public final class PrunedNetwork {
     private final MultiLayerNetwork network;
     private final MultiLayerNetwork dense;
+    /** The dense network's probabilities on a training set (distillation); null: no dense model. */
+    private final Function<LabeledImages, float[]> teacher;
     private final Pruner pruner;
     private final long seed;
     private final List<PrunableLayer> layers;
@@ -31,10 +35,12 @@ public final class PrunedNetwork {
     private final Map<String, INDArray> paramMasks = new LinkedHashMap<>();
     private String method;
 
-    PrunedNetwork(MultiLayerNetwork network, MultiLayerNetwork dense, Pruner pruner, long seed,
-                  List<PrunableLayer> layers, List<LayerAssignment> plan, Map<String, LayerMask> masks) {
+    PrunedNetwork(MultiLayerNetwork network, MultiLayerNetwork dense, Function<LabeledImages, float[]> teacher,
+                  Pruner pruner, long seed, List<PrunableLayer> layers, List<LayerAssignment> plan,
+                  Map<String, LayerMask> masks) {
         this.network = network;
         this.dense = dense;
+        this.teacher = teacher;
         this.pruner = pruner;
         this.method = pruner == null ? "unknown" : pruner.id();
         this.seed = seed;
@@ -64,7 +70,7 @@ public final class PrunedNetwork {
                 plan.add(new LayerAssignment(l.name(), block, target));
             }
         }
-        PrunedNetwork p = new PrunedNetwork(net, null, null, record == null ? 0 : record.seed(), layers, plan, masks);
+        PrunedNetwork p = new PrunedNetwork(net, null, null, null, record == null ? 0 : record.seed(), layers, plan, masks);
         p.method = record == null ? "unknown" : record.method();
         return p;
     }
@@ -116,8 +122,15 @@ public final class PrunedNetwork {
      * Fine-tunes in place within the budget with the masks enforced after every update. For a
      * gradual pruner (gmp) the network restarts from the dense weights and the masks follow the
      * pruner's schedule, re-scored on the current weights, reaching the plan's sparsity at its end.
+     * With the budget's distillation weight above 0 the targets mix the labels with the dense
+     * network's probabilities (computed once per image set by the {@link Pruning} it came from).
      */
-    public Trainer.Log fineTune(LabeledImages train, TrainingBudget budget, long trainSeed) {
+    public Trainer.Log fineTune(LabeledImages images, TrainingBudget budget, long trainSeed) {
+        if (budget.distill() > 0 && teacher == null) {
+            throw new InvalidInputException("distillation needs the dense model: a pruned model loaded from a"
+                    + " file has none (fine-tune it with distillation 0)");
+        }
+        LabeledImages train = budget.distill() > 0 ? images.withTeacher(teacher.apply(images), budget.distill()) : images;
         boolean gradual = pruner != null && dense != null && pruner.schedule().gradual();
         Trainer.UpdateHook hook = (net, step, total) -> enforceMasks();
         if (gradual) {

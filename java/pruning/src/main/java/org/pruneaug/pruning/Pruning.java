@@ -2,6 +2,7 @@ package org.pruneaug.pruning;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ import org.pruneaug.dl4j.PrunableLayer;
  */
 public final class Pruning {
     private final MultiLayerNetwork dense;
+    private final Map<LabeledImages, float[]> teacher = new IdentityHashMap<>();
     private final Pruner pruner;
     private final long seed;
     private final List<PrunableLayer> layers;
@@ -83,7 +85,16 @@ public final class Pruning {
         for (LayerAssignment a : plan) {
             masks.put(a.layer(), mask(a));
         }
-        return new PrunedNetwork(OneDnn.attach(dense.clone()), dense, pruner, seed, layers, List.copyOf(plan), masks);
+        return new PrunedNetwork(OneDnn.attach(dense.clone()), dense, this::teacherTargets, pruner, seed, layers,
+                List.copyOf(plan), masks);
+    }
+
+    /**
+     * The dense network's output probabilities on {@code images}, computed once per image set (every
+     * distilled fine-tune of a search reuses them: one forward pass over the training set).
+     */
+    public synchronized float[] teacherTargets(LabeledImages images) {
+        return teacher.computeIfAbsent(images, i -> Evaluator.probabilities(dense, i.withoutTeacher()));
     }
 
     /**

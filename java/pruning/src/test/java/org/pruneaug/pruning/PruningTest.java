@@ -87,6 +87,31 @@ class PruningTest {
     }
 
     @Test
+    void distilledFineTuningLearnsFromTheDenseModelOnce() {
+        Pruning scored = Pruning.score(mlp, new MagnitudePruner(), train, 1);
+        float[] teacher = scored.teacherTargets(train);
+        assertEquals(train.size() * LabeledImages.CLASSES, teacher.length);
+        assertTrue(teacher == scored.teacherTargets(train), "computed once per image set");
+        float[] mlpOut = mlp.output(train.batch(null, 0, 1).getFeatures(), false).dup('c').data().asFloat();
+        assertArrayEquals(mlpOut, java.util.Arrays.copyOf(teacher, LabeledImages.CLASSES), 1e-6f, "the dense model's probabilities");
+
+        TrainingBudget budget = TrainingBudget.epochs(1).withMaxBatches(10).withDistill(0.5).withCosine(true)
+                .withLearningRate(1e-3);
+        PrunedNetwork p = scored.apply(MLP_PLAN);
+        Evaluator.Accuracy before = Evaluator.evaluate(p.network(), data.validation().head(500));
+        p.fineTune(train, budget, 2);
+        assertZerosMatchMasks(p);
+        Evaluator.Accuracy after = Evaluator.evaluate(p.network(), data.validation().head(500));
+        assertTrue(after.loss() < before.loss(), before + " -> " + after);
+
+        Path saved = tmp.resolve("pruned.zip");
+        Models.save(p.network(), saved, ModelMetadata.empty().with(PruningRecord.SECTION, p.record()));
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> PrunedNetwork.of(Models.load(saved)).fineTune(train, budget, 2));
+        assertTrue(e.getMessage().contains("distillation needs the dense model"), e.getMessage());
+    }
+
+    @Test
     void eachLayerReachesItsOwnSparsity() {
         PrunedNetwork p = Pruning.score(lenet, new MagnitudePruner(), train, 1).apply(LENET_PLAN);
         for (LayerAssignment a : LENET_PLAN) {
