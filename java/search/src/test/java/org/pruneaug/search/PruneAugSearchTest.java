@@ -86,6 +86,13 @@ class PruneAugSearchTest {
         assertEquals("pruneaug", chosen.name());
         assertTrue(chosen.validationAccuracy() >= first.accuracyFloor(),
                 "PruneAug's network misses the budget: " + chosen.validationAccuracy() + " < " + first.accuracyFloor());
+        // the answer is the fastest feasible plan the search fine-tuned (baselines' plans included)
+        for (SearchResult.Candidate c : first.candidates()) {
+            if (c.feasible()) {
+                assertTrue(chosen.predictedMs() <= c.predictedMs() + 1e-9, "feasible " + c + " is predicted faster than "
+                        + chosen.predictedMs() + " ms");
+            }
+        }
         boolean pruned = chosen.plan().stream().anyMatch(a -> a.sparsity() > 0);
         assertEquals("dense", first.networks().get(0).name());
         assertTrue(first.cost().fineTunes() > 0);
