@@ -6,11 +6,11 @@
 #include "pruneaug/bsrmm.h"
 
 #include <algorithm>
+#include <cstring>
+#include <string>
 #if defined(__SSE2__)
 #include <immintrin.h>
 #endif
-#include <cstring>
-#include <string>
 
 #include "../internal.h"
 #include "../thread_pool.h"

@@ -74,14 +74,8 @@ public final class PruneCommand implements Callable<Integer> {
             description = "Fine-tuning Adam learning rate (default: ${DEFAULT-VALUE}; 0 = continue the model's own schedule).")
     double learningRate = FINE_TUNE_LEARNING_RATE;
 
-    @Option(names = "--lr-schedule", paramLabel = "S",
-            description = "Fine-tuning learning rate over the run: constant or cosine (decays to 0; default: ${DEFAULT-VALUE}).")
-    LrSchedule lrSchedule = LrSchedule.DEFAULT;
-
-    @Option(names = "--distill", paramLabel = "W",
-            description = "Weight in [0, 1) of the dense model's own probabilities in the fine-tuning targets"
-                    + " (knowledge distillation; default: ${DEFAULT-VALUE}).")
-    double distill = LrSchedule.DEFAULT_DISTILL;
+    @Mixin
+    FineTuneOptions fineTuneOptions;
 
     @Option(names = "--batch", paramLabel = "B", description = "Fine-tuning minibatch (default: ${DEFAULT-VALUE}).")
     int batch = TrainingBudget.DEFAULT_BATCH;
@@ -117,8 +111,8 @@ public final class PruneCommand implements Callable<Integer> {
         if (sparsity == null && layerConfig == null) {
             throw new InvalidInputException("give --sparsity S, or --layer-config FILE, or both");
         }
-        TrainingBudget budget = new TrainingBudget(finetuneEpochs, finetuneBatches, finetuneFraction, batch, learningRate,
-                lrSchedule == LrSchedule.cosine, distill);
+        TrainingBudget budget = fineTuneOptions.applyTo(new TrainingBudget(finetuneEpochs, finetuneBatches,
+                finetuneFraction, batch, learningRate));
         CliFiles.checkWritable(out, "--out");
         if (json != null) {
             CliFiles.checkWritable(json, "--json");

@@ -76,14 +76,8 @@ public final class SearchCommand implements Callable<Integer> {
             description = "Fine-tuning Adam learning rate (default: ${DEFAULT-VALUE}; 0 = continue the model's own schedule).")
     double learningRate = 5e-4;
 
-    @Option(names = "--lr-schedule", paramLabel = "S",
-            description = "Fine-tuning learning rate over the run: constant or cosine (decays to 0; default: ${DEFAULT-VALUE}).")
-    LrSchedule lrSchedule = LrSchedule.DEFAULT;
-
-    @Option(names = "--distill", paramLabel = "W",
-            description = "Weight in [0, 1) of the dense model's own probabilities in the fine-tuning targets"
-                    + " (knowledge distillation; default: ${DEFAULT-VALUE}).")
-    double distill = LrSchedule.DEFAULT_DISTILL;
+    @Mixin
+    FineTuneOptions fineTuneOptions;
 
     @Option(names = "--sensitivity-images", paramLabel = "N",
             description = "Validation images of the cheap fidelity (default: ${DEFAULT-VALUE}).")
@@ -106,8 +100,8 @@ public final class SearchCommand implements Callable<Integer> {
             throw new InvalidInputException("--max-accuracy-loss must be >= 0, got " + maxAccuracyLoss);
         }
         List<BlockShape> blockList = blocks == null ? List.of() : BlockShape.parseList(blocks);
-        TrainingBudget budget = new TrainingBudget(finetuneEpochs, finetuneBatches, finetuneFraction, TrainingBudget.DEFAULT_BATCH,
-                learningRate, lrSchedule == LrSchedule.cosine, distill);
+        TrainingBudget budget = fineTuneOptions.applyTo(new TrainingBudget(finetuneEpochs, finetuneBatches,
+                finetuneFraction, TrainingBudget.DEFAULT_BATCH, learningRate));
         Platforms platforms = Platforms.load();
         String target = PlatformArgs.available(platforms, platform).id();
         SearchConfig cfg = new SearchConfig(model, target, densePlatform, method, maxAccuracyLoss, threads, batch, out,

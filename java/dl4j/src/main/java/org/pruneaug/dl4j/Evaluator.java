@@ -22,39 +22,40 @@ public final class Evaluator {
         int correct = 0;
         double lossSum = 0;
         int n = data.size();
-        for (int from = 0; from < n; from += batchSize) {
-            int to = Math.min(n, from + batchSize);
-            INDArray probs = net.output(data.batch(null, from, to).getFeatures(), false);
-            float[] p = probs.dup('c').data().asFloat();
-            int classes = (int) probs.size(1);
-            for (int i = 0; i < to - from; i++) {
-                int best = 0;
-                for (int c = 1; c < classes; c++) {
-                    if (p[i * classes + c] > p[i * classes + best]) {
-                        best = c;
-                    }
+        float[] p = probabilities(net, data, batchSize);
+        int classes = n == 0 ? 0 : p.length / n;
+        for (int i = 0; i < n; i++) {
+            int best = 0;
+            for (int c = 1; c < classes; c++) {
+                if (p[i * classes + c] > p[i * classes + best]) {
+                    best = c;
                 }
-                int truth = data.label(from + i);
-                correct += best == truth ? 1 : 0;
-                lossSum -= Math.log(Math.max(p[i * classes + truth], 1e-12));
             }
+            int truth = data.label(i);
+            correct += best == truth ? 1 : 0;
+            lossSum -= Math.log(Math.max(p[i * classes + truth], 1e-12));
         }
         return new Accuracy(n == 0 ? 0 : correct / (double) n, n == 0 ? 0 : lossSum / n, n);
     }
 
     /** The network's output probabilities for every image, n x classes row-major (a teacher's soft labels). */
     public static float[] probabilities(MultiLayerNetwork net, LabeledImages data) {
+        return probabilities(net, data, DEFAULT_BATCH);
+    }
+
+    private static float[] probabilities(MultiLayerNetwork net, LabeledImages data, int batchSize) {
         int n = data.size();
-        float[] out = null;
-        for (int from = 0; from < n; from += DEFAULT_BATCH) {
-            int to = Math.min(n, from + DEFAULT_BATCH);
+        float[] out = new float[0];
+        for (int from = 0; from < n; from += batchSize) {
+            int to = Math.min(n, from + batchSize);
             INDArray probs = net.output(data.batch(null, from, to).getFeatures(), false);
-            float[] p = probs.dup('c').data().asFloat();
-            if (out == null) {
-                out = new float[n * (int) probs.size(1)];
+            int classes = (int) probs.size(1);
+            if (from == 0) {
+                out = new float[n * classes];
             }
-            System.arraycopy(p, 0, out, from * (int) probs.size(1), p.length);
+            float[] p = probs.dup('c').data().asFloat();
+            System.arraycopy(p, 0, out, from * classes, p.length);
         }
-        return out == null ? new float[0] : out;
+        return out;
     }
 }

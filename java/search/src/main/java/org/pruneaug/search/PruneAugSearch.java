@@ -276,10 +276,10 @@ public final class PruneAugSearch {
         // every fine-tuned candidate of the search, the baselines' included, is a layerwise assignment
         // fine-tuned with the same budget: PruneAug answers with the fastest feasible one
         Optional<SearchResult.Candidate> fastest = candidates.stream().filter(SearchResult.Candidate::feasible)
-                .min(java.util.Comparator.comparingDouble(c -> oracle.networkMs(c.plan())));
-        if (fastest.isPresent() && oracle.networkMs(fastest.get().plan()) < oracle.networkMs(chosen) - 1e-9) {
+                .min(java.util.Comparator.comparingDouble(SearchResult.Candidate::predictedMs));
+        if (fastest.isPresent() && fastest.get().predictedMs() < oracle.networkMs(chosen) - 1e-9) {
             log.printf(Locale.ROOT, "a feasible %s candidate is predicted faster (%.3f ms vs %.3f ms): PruneAug takes it%n",
-                    fastest.get().family(), oracle.networkMs(fastest.get().plan()), oracle.networkMs(chosen));
+                    fastest.get().family(), fastest.get().predictedMs(), oracle.networkMs(chosen));
             chosen = fastest.get().plan();
             chosenFrom = " (the " + fastest.get().family() + " candidate: the fastest feasible plan the search fine-tuned)";
         }
