@@ -39,7 +39,7 @@ fi
 
 stamp "search on ${DEMO_PLATFORM:-the default platform} (budget $BUDGET points, batch $BATCH, $THREADS threads)"
 $PA search --model "$OUT/vgg.zip" "${PLATFORM_ARG[@]}" --method magnitude --max-accuracy-loss "$BUDGET" \
-  --threads "$THREADS" --batch "$BATCH" --finetune-epochs 1 --finetune-fraction "$FRACTION" --out "$OUT/search"
+  --threads "$THREADS" --batch "$BATCH" --finetune-epochs 1 --finetune-fraction "$FRACTION" --lr 1e-3 --lr-schedule cosine --out "$OUT/search"
 
 if [ -f "$OUT/search/pruned.zip" ]; then
   stamp "the pruned network vs dense, once more"

@@ -12,6 +12,7 @@ import org.pruneaug.core.Provenance;
 import org.pruneaug.dl4j.LabeledImages;
 import org.pruneaug.dl4j.Models;
 import org.pruneaug.inference.Agreement;
+import org.pruneaug.inference.Execution;
 import org.pruneaug.inference.Placement;
 import org.pruneaug.inference.Placements;
 import org.pruneaug.inference.SparseNetwork;
@@ -49,6 +50,11 @@ public final class InferCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "T", description = "Threads of every kernel library (default: the cores).")
     int threads = Runtime.getRuntime().availableProcessors();
 
+    @Option(names = "--micro-batch", paramLabel = "M|auto|off",
+            description = "Schedule: the convolutional part on micro-batches of M images, one per thread, activations kept"
+                    + " in cache (auto: sized to the cache), or off: every layer on the whole batch (default: ${DEFAULT-VALUE}).")
+    String microBatch = "auto";
+
     @Option(names = "--reps", paramLabel = "N", description = "Timed forward passes per network (default: ${DEFAULT-VALUE}).")
     int reps = 30;
 
@@ -80,12 +86,14 @@ public final class InferCommand implements Callable<Integer> {
         // the search records where each layer runs; a model pruned by `prune` runs its pruned layers on the platform
         List<LayerAssignment> plan = loaded.metadata().get(Placements.SECTION, LayerAssignment[].class).map(List::of)
                 .orElse(pruned.plan());
+        Execution exec = Execution.parse(microBatch, pruned.network(), batch, threads);
+        System.out.println("schedule: " + exec.describe() + ", for both networks");
         Timing denseTiming;
         Timing sparseTiming;
         Agreement agreement = null;
-        try (SparseNetwork d = SparseNetwork.compile(pruned.network(), l -> Placement.dense(dense), batch);
+        try (SparseNetwork d = SparseNetwork.compile(pruned.network(), l -> Placement.dense(dense), batch, exec);
                 SparseNetwork s = SparseNetwork.compile(pruned.network(), Placements.of(plan, pruned::mask, sparse, dense),
-                        batch)) {
+                        batch, exec)) {
             denseTiming = d.timeBestOf(3, 5, reps, threads);
             sparseTiming = s.timeBestOf(3, 5, reps, threads);
             if (checkImages > 0) {

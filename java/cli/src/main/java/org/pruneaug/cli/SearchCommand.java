@@ -52,6 +52,11 @@ public final class SearchCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "B", description = "Inference batch size (default: ${DEFAULT-VALUE}).")
     int batch = 64;
 
+    @Option(names = "--micro-batch", paramLabel = "M|auto|off",
+            description = "Inference schedule of every network measured: the convolutional part on micro-batches of M"
+                    + " images, one per thread (auto: sized to the cache), or off: layer by layer (default: ${DEFAULT-VALUE}).")
+    String microBatch = "auto";
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
     Path out;
 
@@ -104,7 +109,7 @@ public final class SearchCommand implements Callable<Integer> {
                 finetuneFraction, TrainingBudget.DEFAULT_BATCH, learningRate));
         Platforms platforms = Platforms.load();
         String target = PlatformArgs.available(platforms, platform).id();
-        SearchConfig cfg = new SearchConfig(model, target, densePlatform, method, maxAccuracyLoss, threads, batch, out,
+        SearchConfig cfg = new SearchConfig(model, target, densePlatform, method, maxAccuracyLoss, threads, batch, microBatch, out,
                 data.dataDir, sparsities, blockList, budget, sensitivityImages, frontierSize, maxFineTunes, seed);
         SearchResult r = PruneAugSearch.run(cfg, platforms, System.err);
         printTable(r);

@@ -1,5 +1,6 @@
 package org.pruneaug.inference;
 
+import java.util.concurrent.ConcurrentHashMap;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.LongPointer;
@@ -14,7 +15,18 @@ final class GridOps {
     private GridOps() {
     }
 
+    /**
+     * The native descriptor of a grid, interned: grids are few distinct immutable values (one per layer
+     * shape and batch), and allocating a JavaCPP struct per call cost about 10 us (JavaCPP checks the
+     * process's memory on every allocation), more than pooling a micro-batch takes. Never closed.
+     */
+    private static final ConcurrentHashMap<Grid, PaNative.GridF32> VIEWS = new ConcurrentHashMap<>();
+
     static PaNative.GridF32 view(Grid g) {
+        return VIEWS.computeIfAbsent(g, GridOps::newView);
+    }
+
+    private static PaNative.GridF32 newView(Grid g) {
         PaNative.GridF32 v = new PaNative.GridF32();
         v.c(g.channels()).b(g.batch()).h(g.height()).w(g.width()).pad(g.pad()).ldc(g.ldc());
         return v;
@@ -37,7 +49,8 @@ final class GridOps {
     /** Row offsets of the implicit GEMM of a stride-1 "same" kh x kw convolution on grid g. */
     static long[] convRowOffsets(Grid g, int kh, int kw) {
         long[] off = new long[g.channels() * kh * kw];
-        try (PaNative.GridF32 v = view(g); LongPointer p = new LongPointer(off.length)) {
+        PaNative.GridF32 v = view(g);
+        try (LongPointer p = new LongPointer(off.length)) {
             check(PaNative.pa_grid_conv_row_offsets(v, kh, kw, p), "pa_grid_conv_row_offsets");
             p.get(off);
         }
@@ -47,25 +60,21 @@ final class GridOps {
     static void fromNchw(FloatPointer src, Grid g, FloatPointer dst, int threads) {
         OffHeap.requireFloats(src, (long) g.batch() * g.featuresPerImage(), "NCHW input");
         requireGrid(dst, g, "output");
-        try (PaNative.GridF32 v = view(g)) {
-            check(PaNative.pa_f32_grid_from_nchw(src, v, dst, threads), "pa_f32_grid_from_nchw");
-        }
+        PaNative.GridF32 v = view(g);
+        check(PaNative.pa_f32_grid_from_nchw(src, v, dst, threads), "pa_f32_grid_from_nchw");
     }
 
     static void zeroPadding(Grid g, FloatPointer data, int threads) {
         requireGrid(data, g, "data");
-        try (PaNative.GridF32 v = view(g)) {
-            check(PaNative.pa_f32_grid_zero_padding(v, data, threads), "pa_f32_grid_zero_padding");
-        }
+        PaNative.GridF32 v = view(g);
+        check(PaNative.pa_f32_grid_zero_padding(v, data, threads), "pa_f32_grid_zero_padding");
     }
 
     static void maxPool(Grid in, FloatPointer x, int kh, int kw, int sh, int sw, Grid out, FloatPointer y,
             int threads) {
         requireGrid(x, in, "input");
         requireGrid(y, out, "output");
-        try (PaNative.GridF32 vi = view(in); PaNative.GridF32 vo = view(out)) {
-            check(PaNative.pa_f32_grid_maxpool(vi, x, kh, kw, sh, sw, vo, y, threads), "pa_f32_grid_maxpool");
-        }
+        check(PaNative.pa_f32_grid_maxpool(view(in), x, kh, kw, sh, sw, view(out), y, threads), "pa_f32_grid_maxpool");
     }
 
     static void im2col(Grid in, FloatPointer x, int kh, int kw, int sh, int sw, int padTop, int padLeft, int oh,
@@ -73,26 +82,23 @@ final class GridOps {
         requireGrid(x, in, "input");
         OffHeap.requireFloats(cols, (long) (in.channels() * kh * kw - 1) * ldcols + (long) in.batch() * oh * ow,
                 "im2col matrix");
-        try (PaNative.GridF32 v = view(in)) {
-            check(PaNative.pa_f32_grid_im2col(v, x, kh, kw, sh, sw, padTop, padLeft, oh, ow, cols, ldcols, threads),
+        PaNative.GridF32 v = view(in);
+        check(PaNative.pa_f32_grid_im2col(v, x, kh, kw, sh, sw, padTop, padLeft, oh, ow, cols, ldcols, threads),
                     "pa_f32_grid_im2col");
-        }
     }
 
     static void fromRows(FloatPointer src, long ld, Grid g, FloatPointer dst, int threads) {
         OffHeap.requireFloats(src, (g.channels() - 1) * ld + (long) g.batch() * g.height() * g.width(), "rows");
         requireGrid(dst, g, "output");
-        try (PaNative.GridF32 v = view(g)) {
-            check(PaNative.pa_f32_grid_from_rows(src, ld, v, dst, threads), "pa_f32_grid_from_rows");
-        }
+        PaNative.GridF32 v = view(g);
+        check(PaNative.pa_f32_grid_from_rows(src, ld, v, dst, threads), "pa_f32_grid_from_rows");
     }
 
     static void flatten(Grid g, FloatPointer x, FloatPointer dst, long ld, int threads) {
         requireGrid(x, g, "input");
         OffHeap.requireFloats(dst, (g.featuresPerImage() - 1L) * ld + g.batch(), "features");
-        try (PaNative.GridF32 v = view(g)) {
-            check(PaNative.pa_f32_grid_flatten(v, x, dst, ld, threads), "pa_f32_grid_flatten");
-        }
+        PaNative.GridF32 v = view(g);
+        check(PaNative.pa_f32_grid_flatten(v, x, dst, ld, threads), "pa_f32_grid_flatten");
     }
 
     static void check(int status, String function) {

@@ -43,11 +43,15 @@ final class NetworkCompiler {
     private final MultiLayerNetwork net;
     private final Function<PrunableLayer, Placement> placement;
     private final int batch;
+    private final Execution exec;
     private final Map<Integer, PrunableLayer> prunable = new HashMap<>();
     private final List<SparseNetwork.Step> steps = new ArrayList<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
     /** Padding of every grid: the largest reach of a convolution that may run as implicit GEMM. */
     private final int pad;
+
+    private int classes = -1;
+    private boolean softmax;
 
     // the current activation: a grid, or a features x batch matrix
     private Grid grid;
@@ -66,10 +70,11 @@ final class NetworkCompiler {
         }
     }
 
-    NetworkCompiler(MultiLayerNetwork net, Function<PrunableLayer, Placement> placement, int batch) {
+    NetworkCompiler(MultiLayerNetwork net, Function<PrunableLayer, Placement> placement, int batch, Execution exec) {
         this.net = net;
         this.placement = placement;
         this.batch = batch;
+        this.exec = exec;
         for (PrunableLayer l : GemmView.layers(net)) {
             prunable.put(l.index(), l);
         }
@@ -100,44 +105,20 @@ final class NetworkCompiler {
     }
 
     SparseNetwork compile() {
-        int inputFeatures = -1;
-        int classes = -1;
-        boolean softmax = false;
         FloatPointer input = null;
+        int inputFeatures = -1;
         try {
-            for (int i = 0; i < net.getnLayers(); i++) {
-                Layer conf = conf(i);
-                String name = name(conf, i);
-                InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(i);
-                if (i == 0) {
-                    inputFeatures = inputSizeOf(pre, conf, prunable.get(0));
-                    input = own(GridOps.zeroed((long) batch * inputFeatures));
-                    emitInput(pre, conf, input, inputFeatures);
-                } else if (pre != null) {
-                    applyPreProcessor(pre, name);
-                }
-                if (conf instanceof BatchNormalization) {
-                    foldBatchNorm(i, name);
-                } else if (conf instanceof ActivationLayer a) {
-                    fuseActivation(a.getActivationFn(), name);
-                } else if (conf instanceof DropoutLayer) {
-                    continue; // identity at inference
-                } else {
-                    flushPending();
-                    if (conf instanceof ConvolutionLayer c && conf.getClass() == ConvolutionLayer.class) {
-                        pending = gemmLayer(i, c.getActivationFn(), name);
-                    } else if (conf instanceof SubsamplingLayer s && conf.getClass() == SubsamplingLayer.class) {
-                        emitPool(s, name);
-                    } else if (conf instanceof OutputLayer o) {
-                        pending = gemmLayer(i, o.getActivationFn(), name);
-                        classes = prunable.get(i).rows();
-                        softmax = o.getActivationFn() instanceof ActivationSoftmax;
-                    } else if (conf instanceof DenseLayer d) {
-                        pending = gemmLayer(i, d.getActivationFn(), name);
-                    } else {
-                        throw unsupported(name, conf.getClass().getSimpleName() + " layers");
-                    }
-                }
+            InputPreProcessor pre0 = net.getLayerWiseConfigurations().getInputPreProcess(0);
+            inputFeatures = inputSizeOf(pre0, conf(0), prunable.get(0));
+            input = own(GridOps.zeroed((long) batch * inputFeatures));
+            int first = 0;
+            int split = microBatchSplit();
+            if (split > 0) {
+                steps.add(compileMicroBatched(split, input, inputFeatures));
+                first = split;
+            }
+            for (int i = first; i < net.getnLayers(); i++) {
+                emitLayer(i, input, inputFeatures, i == split);
             }
             flushPending();
             if (classes < 0 || featureData == null) {
@@ -148,6 +129,118 @@ final class NetworkCompiler {
             return new SparseNetwork(batch, inputFeatures, classes, input, output, List.copyOf(steps), List.copyOf(resources));
         } catch (RuntimeException e) {
             new SparseNetwork(batch, 0, 0, null, null, List.copyOf(steps), List.copyOf(resources)).close();
+            throw e;
+        }
+    }
+
+    /** Layer {@code i}: its input preprocessor (unless {@code flattened} already), then the layer itself. */
+    private void emitLayer(int i, FloatPointer input, int inputFeatures, boolean flattened) {
+        Layer conf = conf(i);
+        String name = name(conf, i);
+        InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(i);
+        if (i == 0) {
+            emitInput(pre, conf, input, inputFeatures);
+        } else if (pre != null && !flattened) {
+            applyPreProcessor(pre, name);
+        }
+        if (conf instanceof BatchNormalization) {
+            foldBatchNorm(i, name);
+        } else if (conf instanceof ActivationLayer a) {
+            fuseActivation(a.getActivationFn(), name);
+        } else if (conf instanceof DropoutLayer) {
+            return; // identity at inference
+        } else {
+            flushPending();
+            if (conf instanceof ConvolutionLayer c && conf.getClass() == ConvolutionLayer.class) {
+                pending = gemmLayer(i, c.getActivationFn(), name);
+            } else if (conf instanceof SubsamplingLayer s && conf.getClass() == SubsamplingLayer.class) {
+                emitPool(s, name);
+            } else if (conf instanceof OutputLayer o) {
+                pending = gemmLayer(i, o.getActivationFn(), name);
+                classes = prunable.get(i).rows();
+                softmax = o.getActivationFn() instanceof ActivationSoftmax;
+            } else if (conf instanceof DenseLayer d) {
+                pending = gemmLayer(i, d.getActivationFn(), name);
+            } else {
+                throw unsupported(name, conf.getClass().getSimpleName() + " layers");
+            }
+        }
+    }
+
+    // ---- micro-batched schedule ----------------------------------------------------------------
+
+    /**
+     * The layer whose input is the flatten that ends the convolutional part, when the schedule is
+     * micro-batched and the network has such a part; -1 for layer by layer. Networks with a layer on a
+     * GPU platform stay layer by layer: a GPU wants the whole batch per call.
+     */
+    private int microBatchSplit() {
+        if (!exec.microBatched() || exec.microBatch() >= batch || batch % exec.microBatch() != 0
+                || !(net.getLayerWiseConfigurations().getInputPreProcess(0) instanceof FeedForwardToCnnPreProcessor)) {
+            return -1;
+        }
+        for (PrunableLayer l : prunable.values()) {
+            if (placement.apply(l).platform().descriptor().implementation().contains("cuda")) {
+                return -1;
+            }
+        }
+        for (int i = 1; i < net.getnLayers(); i++) {
+            if (net.getLayerWiseConfigurations().getInputPreProcess(i) instanceof CnnToFeedForwardPreProcessor) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Layers [0, split) compiled once per lane for one micro-batch, each lane with its own buffers and
+     * prepared GEMMs, ending in a flatten into its micro-batch's columns of one features x batch
+     * matrix, which the rest of the network (compiled here, on the whole batch) reads.
+     */
+    private MicroBatchStep compileMicroBatched(int split, FloatPointer input, int inputFeatures) {
+        int mb = exec.microBatch();
+        List<MicroBatchStep.Lane> lanes = new ArrayList<>();
+        FloatPointer[] flat = new FloatPointer[1];
+        try {
+            for (int lane = 0; lane < exec.lanes(); lane++) {
+                NetworkCompiler sub = new NetworkCompiler(net, placement, mb, Execution.LAYER_BY_LAYER);
+                lanes.add(sub.compileLane(split, new FloatPointer(input), inputFeatures, flat, batch));
+            }
+        } catch (RuntimeException e) {
+            lanes.forEach(MicroBatchStep.Lane::close);
+            if (flat[0] != null) {
+                flat[0].close();
+            }
+            throw e;
+        }
+        own(flat[0]);
+        setFeatures(lanes.get(0).features(), flat[0]);
+        return new MicroBatchStep(lanes, batch / mb, mb, inputFeatures);
+    }
+
+    /** One lane: layers [0, split) on {@code mb} images read from {@code laneInput}, flattened into flat[0]. */
+    private MicroBatchStep.Lane compileLane(int split, FloatPointer laneInput, int inputFeatures, FloatPointer[] flat,
+            int fullBatch) {
+        try {
+            resources.add(laneInput);
+            for (int i = 0; i < split; i++) {
+                emitLayer(i, laneInput, inputFeatures, false);
+            }
+            flushPending();
+            String name = name(conf(split), split);
+            requireGrid(name);
+            Grid g = grid;
+            FloatPointer src = gridData;
+            int f = g.featuresPerImage();
+            if (flat[0] == null) {
+                flat[0] = GridOps.zeroed((long) f * fullBatch);
+            }
+            FloatPointer dst = own(new FloatPointer(flat[0]));
+            steps.add(new SparseNetwork.SimpleStep(SparseNetwork.op(name + "/flatten", OpInfo.Kind.FLATTEN, null),
+                    t -> GridOps.flatten(g, src, dst, fullBatch, t)));
+            return new MicroBatchStep.Lane(List.copyOf(steps), List.copyOf(resources), laneInput, dst, f);
+        } catch (RuntimeException e) {
+            new MicroBatchStep.Lane(List.copyOf(steps), List.copyOf(resources), laneInput, null, 0).close();
             throw e;
         }
     }

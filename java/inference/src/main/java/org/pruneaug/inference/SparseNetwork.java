@@ -31,7 +31,21 @@ public final class SparseNetwork implements AutoCloseable {
     interface Step extends AutoCloseable {
         OpInfo info();
 
+        /** The ops this step times: itself, or the steps it schedules. */
+        default List<OpInfo> infos() {
+            return List.of(info());
+        }
+
         void run(int threads);
+
+        /** Runs, and with times != null records the ns of each of {@link #infos()} from times[offset]. */
+        default void run(int threads, long[] times, int offset) {
+            long t0 = times == null ? 0 : System.nanoTime();
+            run(threads);
+            if (times != null) {
+                times[offset] = System.nanoTime() - t0;
+            }
+        }
 
         @Override
         default void close() {
@@ -62,10 +76,16 @@ public final class SparseNetwork implements AutoCloseable {
      * {@code placement} says.
      */
     public static SparseNetwork compile(MultiLayerNetwork net, Function<PrunableLayer, Placement> placement, int batch) {
+        return compile(net, placement, batch, Execution.LAYER_BY_LAYER);
+    }
+
+    /** The same with a schedule: layer by layer, or the convolutional part on micro-batches ({@link Execution}). */
+    public static SparseNetwork compile(MultiLayerNetwork net, Function<PrunableLayer, Placement> placement, int batch,
+            Execution exec) {
         if (batch < 1) {
             throw new InvalidInputException("batch must be >= 1, got " + batch);
         }
-        return new NetworkCompiler(net, placement, batch).compile();
+        return new NetworkCompiler(net, placement, batch, exec).compile();
     }
 
     public int batch() {
@@ -73,7 +93,7 @@ public final class SparseNetwork implements AutoCloseable {
     }
 
     public List<OpInfo> ops() {
-        return steps.stream().map(Step::info).toList();
+        return steps.stream().flatMap(s -> s.infos().stream()).toList();
     }
 
     /**
@@ -105,12 +125,10 @@ public final class SparseNetwork implements AutoCloseable {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
-        for (int i = 0; i < steps.size(); i++) {
-            long t0 = times == null ? 0 : System.nanoTime();
-            steps.get(i).run(threads);
-            if (times != null) {
-                times[i] = System.nanoTime() - t0;
-            }
+        int offset = 0;
+        for (Step s : steps) {
+            s.run(threads, times, offset);
+            offset += s.infos().size();
         }
     }
 
@@ -128,20 +146,21 @@ public final class SparseNetwork implements AutoCloseable {
         for (int i = 0; i < warmup; i++) {
             forward(threads, null);
         }
-        long[][] perStep = new long[steps.size()][reps];
+        List<OpInfo> infos = ops();
+        long[][] perStep = new long[infos.size()][reps];
         double[] totals = new double[reps];
-        long[] times = new long[steps.size()];
+        long[] times = new long[infos.size()];
         for (int rep = 0; rep < reps; rep++) {
             long t0 = System.nanoTime();
             forward(threads, times);
             totals[rep] = (System.nanoTime() - t0) / 1e6;
-            for (int i = 0; i < steps.size(); i++) {
+            for (int i = 0; i < infos.size(); i++) {
                 perStep[i][rep] = times[i];
             }
         }
         List<Timing.OpTime> ops = new ArrayList<>();
-        for (int i = 0; i < steps.size(); i++) {
-            ops.add(new Timing.OpTime(steps.get(i).info(), median(perStep[i]) / 1e6));
+        for (int i = 0; i < infos.size(); i++) {
+            ops.add(new Timing.OpTime(infos.get(i), median(perStep[i]) / 1e6));
         }
         double[] sorted = totals.clone();
         Arrays.sort(sorted);

@@ -81,6 +81,48 @@ class SparseNetworkTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(ZooModel.class)
+    void microBatchedScheduleAgreesWithDl4jAndKeepsTheOps(ZooModel model) {
+        MultiLayerNetwork net = model.build(11);
+        Pruning scored = Pruning.score(net, Pruner.byName("magnitude"), images, 11);
+        PrunedNetwork p = scored.apply(Pruning.uniform(GemmView.layers(net), BlockShape.parse("4x1"), 0.7));
+        List<OpInfo> layerByLayer;
+        try (SparseNetwork s = SparseNetwork.compile(p.network(), placements(p, avx2), 48)) {
+            layerByLayer = s.ops();
+        }
+        // 12 micro-batches over 3 lanes, run on 1, 2 and 3 threads; the dense baseline's BLAS from two lanes at once
+        try (SparseNetwork s = SparseNetwork.compile(p.network(), placements(p, avx2), 48, new Execution(4, 3))) {
+            assertEquals(layerByLayer.stream().map(o -> o.name() + " " + o.gemm()).toList(),
+                    s.ops().stream().map(o -> o.name() + " " + o.gemm()).toList(),
+                    "same ops, GEMM shapes of the whole batch");
+            for (int threads = 1; threads <= 3; threads++) {
+                Agreement a = Agreement.check(s, p.network(), images, threads);
+                assertEquals(1.0, a.argmaxAgreement(), 1e-9, "argmax agreement " + a);
+                assertTrue(a.maxAbsDiff() < 1e-4, "max |p - p_dl4j| " + a.maxAbsDiff());
+            }
+            Timing t = s.time(1, 2, 2);
+            assertEquals(s.ops().size(), t.ops().size());
+            assertTrue(t.ops().stream().allMatch(o -> o.medianMs() >= 0));
+        }
+        try (SparseNetwork s = SparseNetwork.compile(p.network(), l -> Placement.dense(dense), 48, new Execution(6, 2))) {
+            assertAgrees(s, p.network());
+        }
+    }
+
+    @Test
+    void autoScheduleMicroBatchesConvolutionalNetworksOnly() {
+        Execution vgg = Execution.auto(ZooModel.VGG.build(1), 64, 2);
+        // conv1's input + output: (784 + 32 * 784) floats per image, 512 KB per lane
+        assertEquals(new Execution(4, 2), vgg);
+        assertEquals(Execution.LAYER_BY_LAYER, Execution.auto(ZooModel.MLP.build(1), 64, 2));
+        assertEquals(new Execution(3, 2), Execution.auto(ZooModel.VGG.build(1), 63, 2), "a divisor of the batch");
+        assertEquals(Execution.LAYER_BY_LAYER, Execution.parse("off", ZooModel.VGG.build(1), 64, 2));
+        assertEquals(new Execution(8, 2), Execution.parse("8", ZooModel.VGG.build(1), 64, 2));
+        assertThrows(InvalidInputException.class, () -> Execution.parse("5", ZooModel.VGG.build(1), 64, 2));
+        assertThrows(InvalidInputException.class, () -> Execution.parse("many", ZooModel.VGG.build(1), 64, 2));
+    }
+
     @Test
     void implicitGemmRunsSameModeConvolutionsWithoutIm2col() {
         MultiLayerNetwork net = ZooModel.VGG.build(3);

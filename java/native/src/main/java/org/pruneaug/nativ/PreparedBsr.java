@@ -76,10 +76,12 @@ public final class PreparedBsr implements AutoCloseable {
         if (offsets < cols) {
             throw new IllegalArgumentException("rowOffsets must hold k = " + cols + " offsets, has " + offsets);
         }
+        // one bulk copy: a JNI call per offset cost ~20 us per call on a 576-row convolution
+        long[] off = new long[cols];
+        rowOffsets.get(off);
         long min = Long.MAX_VALUE;
         long max = Long.MIN_VALUE;
-        for (int r = 0; r < cols; r++) {
-            long o = rowOffsets.get(r);
+        for (long o : off) {
             min = Math.min(min, o);
             max = Math.max(max, o);
         }

@@ -40,6 +40,9 @@ final class DenseBlasPlatform extends BasePlatform {
         return Map.of(blas.name(), threads);
     }
 
+    /** Below this many multiply-adds a GEMM runs on one thread (as pa_f32_bsrmm does below 64k per thread). */
+    static final long MIN_MULTIPLY_ADDS_PER_THREAD = 1L << 20;
+
     @Override
     public PreparedGemm prepare(BsrMatrix w, float[] bias, boolean relu) {
         checkPrepare(w, bias);
@@ -49,7 +52,9 @@ final class DenseBlasPlatform extends BasePlatform {
         return new AbstractPreparedGemm(m, k, kernelName(w.block())) {
             @Override
             void compute(FloatPointer x, int ldx, FloatPointer y, int ldy, int n, int threads) {
-                blas.pinThreads(threads);
+                // a tiny GEMM (VGG's 10 x 256 x 64 output layer) runs on the calling thread: waking the
+                // library's pool costs more than it computes, and leaves its threads spinning
+                blas.pinThreads((long) m * k * n < MIN_MULTIPLY_ADDS_PER_THREAD ? 1 : threads);
                 if (bias != null) {
                     Epilogue.fillBias(y, ldy, m, n, bias);
                 }

@@ -15,6 +15,7 @@ import org.pruneaug.core.GemmShape;
 import org.pruneaug.core.LayerAssignment;
 import org.pruneaug.core.Progress;
 import org.pruneaug.dl4j.PrunableLayer;
+import org.pruneaug.inference.Execution;
 import org.pruneaug.inference.OpInfo;
 import org.pruneaug.inference.Placement;
 import org.pruneaug.inference.SparseNetwork;
@@ -159,10 +160,10 @@ public final class LatencyOracle {
      */
     public static LatencyOracle calibrate(MultiLayerNetwork net, List<PrunableLayer> searched, SparsePlatform platform,
             SparsePlatform dense, Probe probe, List<BlockShape> blocks, List<Double> sparsities, int batch, int threads,
-            Path tableFile, SearchCache cache, PrintStream log) {
+            Execution exec, Path tableFile, SearchCache cache, PrintStream log) {
         Calibration calibration = cache.calibration().filter(c -> !c.inNetwork().isEmpty()).orElse(null);
         Calibration dense0 = calibration != null ? calibration
-                : measureDense(net, searched, dense, probe.placement(blocks.get(0), 0.0), batch, threads);
+                : measureDense(net, searched, dense, probe.placement(blocks.get(0), 0.0), batch, threads, exec);
         List<GemmShape> shapes = dense0.layers().values().stream().map(LayerCosts::platformShape).distinct().toList();
         List<Double> densities = new ArrayList<>(List.of(1.0));
         for (double s : sparsities) {
@@ -174,7 +175,7 @@ public final class LatencyOracle {
         Profiler.Request request = new Profiler.Request(shapes, blocks, densities, threads);
         Profiler.Result r = new Profiler(Profiler.Method.defaults(), false, true, log).profile(platform, request, tableFile);
         if (calibration == null) {
-            calibration = cache.putCalibration(inNetwork(net, searched, probe, blocks, densities, dense0, batch, threads));
+            calibration = cache.putCalibration(inNetwork(net, searched, probe, blocks, densities, dense0, batch, threads, exec));
         }
         return new LatencyOracle(LatencyModel.of(r.table()), calibration, blocks);
     }
@@ -185,7 +186,7 @@ public final class LatencyOracle {
      * since they too depend on what ran before them.
      */
     private static Calibration inNetwork(MultiLayerNetwork net, List<PrunableLayer> searched, Probe probe,
-            List<BlockShape> blocks, List<Double> densities, Calibration base, int batch, int threads) {
+            List<BlockShape> blocks, List<Double> densities, Calibration base, int batch, int threads, Execution exec) {
         Set<String> names = searched.stream().map(PrunableLayer::name).collect(Collectors.toSet());
         List<InNetwork> out = new ArrayList<>();
         List<Double> fixed = new ArrayList<>();
@@ -194,7 +195,7 @@ public final class LatencyOracle {
             for (BlockShape b : blocks) {
                 for (double d : densities) {
                     Function<PrunableLayer, Placement> placement = probe.placement(b, 1.0 - d);
-                    try (SparseNetwork s = SparseNetwork.compile(net, placement, batch)) {
+                    try (SparseNetwork s = SparseNetwork.compile(net, placement, batch, exec)) {
                         Timing t = s.timeBestOf(2, 2, 10, threads);
                         for (PrunableLayer l : searched) {
                             // the grid density the search will ask about (a never-pruned layer: 1)
@@ -221,15 +222,15 @@ public final class LatencyOracle {
      * Platform overheads and the fixed cost are left 0: {@link #inNetwork} measures them.
      */
     private static Calibration measureDense(MultiLayerNetwork net, List<PrunableLayer> searched, SparsePlatform dense,
-            Function<PrunableLayer, Placement> onPlatform, int batch, int threads) {
+            Function<PrunableLayer, Placement> onPlatform, int batch, int threads, Execution exec) {
         Set<String> names = searched.stream().map(PrunableLayer::name).collect(Collectors.toSet());
         Timing denseTiming;
-        try (SparseNetwork d = SparseNetwork.compile(net, l -> Placement.dense(dense), batch)) {
+        try (SparseNetwork d = SparseNetwork.compile(net, l -> Placement.dense(dense), batch, exec)) {
             denseTiming = d.timeBestOf(3, 3, 15, threads);
         }
         List<OpInfo> platformOps;
         try (SparseNetwork s = SparseNetwork.compile(net,
-                l -> names.contains(l.name()) ? onPlatform.apply(l) : Placement.dense(dense), batch)) {
+                l -> names.contains(l.name()) ? onPlatform.apply(l) : Placement.dense(dense), batch, exec)) {
             platformOps = s.ops();
         }
         Map<String, LayerCosts> costs = new LinkedHashMap<>();

@@ -32,6 +32,7 @@ import org.pruneaug.dl4j.Models;
 import org.pruneaug.dl4j.PrunableLayer;
 import org.pruneaug.dl4j.Trainer;
 import org.pruneaug.inference.Agreement;
+import org.pruneaug.inference.Execution;
 import org.pruneaug.inference.Placements;
 import org.pruneaug.inference.SparseNetwork;
 import org.pruneaug.inference.Timing;
@@ -82,6 +83,7 @@ public final class PruneAugSearch {
     private List<PrunableLayer> pruned;
     private List<PrunableLayer> searched;
     private Models.Loaded loaded;
+    private Execution exec;
     private int cheapEvaluations;
     private int cheapReused;
     private int fineTunes;
@@ -126,6 +128,7 @@ public final class PruneAugSearch {
         blocks.forEach(platform::requireSupported);
         loaded = Models.load(cfg.model());
         MultiLayerNetwork net = loaded.network();
+        exec = Execution.parse(cfg.microBatch(), net, cfg.batch(), cfg.threads());
         List<PrunableLayer> layers = GemmView.layers(net);
         pruned = layers.stream().filter(l -> Pruning.prunedByDefault(l, layers)).toList();
         // every layer but the output one is placed by the search (dense baseline, or the platform's
@@ -144,6 +147,8 @@ public final class PruneAugSearch {
         floor = denseVal.accuracy() - cfg.maxAccuracyLoss() / 100.0;
         log.printf(Locale.ROOT, "dense validation accuracy %.2f%%; budget %.2f points: fine-tuned candidates need >= %.2f%%%n",
                 100 * denseVal.accuracy(), cfg.maxAccuracyLoss(), 100 * floor);
+        log.println("inference schedule of every network: " + exec.describe() + " (batch " + cfg.batch() + ", "
+                + cfg.threads() + " threads)");
         log.printf(Locale.ROOT, "%d prunable layers %s, %d candidate blocks, %d sparsities%n", pruned.size(),
                 pruned.stream().map(PrunableLayer::name).toList(), blocks.size(), cfg.sparsities().size());
 
@@ -159,7 +164,7 @@ public final class PruneAugSearch {
                     .findFirst().orElseThrow()), platform, dense);
         };
         oracle = LatencyOracle.calibrate(net, searched, platform, dense, probe, blocks, cfg.sparsities(), cfg.batch(),
-                cfg.threads(), tableFile, cache, log);
+                cfg.threads(), exec, tableFile, cache, log);
         log.println("in-network / table latency (range over blocks): " + oracle.correctionSummary());
 
         phase("dominance");
@@ -286,7 +291,8 @@ public final class PruneAugSearch {
 
         phase("measurement");
         List<SearchResult.Network> networks = new ArrayList<>();
-        networks.add(measure("dense", "dense network on " + dense.id(), List.of(), platform, dense));
+        networks.add(measure("dense", "dense network on " + dense.id() + " (" + exec.describe() + ")", List.of(),
+                platform, dense));
         double denseMs = networks.get(0).measuredMs();
         networks.add(measure("dense-" + platform.id(), "reference: the dense network with each layer on the faster of "
                 + dense.id() + " and " + platform.id() + "'s kernels at density 1 (how much comes from kernels, not pruning)",
@@ -347,6 +353,7 @@ public final class PruneAugSearch {
         m.put("max_accuracy_loss_points", cfg.maxAccuracyLoss());
         m.put("threads", cfg.threads());
         m.put("batch", cfg.batch());
+        m.put("schedule", exec.describe());
         m.put("sparsities", cfg.sparsities());
         m.put("fine_tune", cfg.fineTune());
         m.put("sensitivity_images", cfg.sensitivityImages());
@@ -528,8 +535,8 @@ public final class PruneAugSearch {
     }
 
     private SparseNetwork compile(List<LayerAssignment> plan, PrunedNetwork p, SparsePlatform platform,
-            SparsePlatform dense) {
-        return SparseNetwork.compile(p.network(), Placements.of(plan, p::mask, platform, dense), cfg.batch());
+            SparsePlatform dense, Execution schedule) {
+        return SparseNetwork.compile(p.network(), Placements.of(plan, p::mask, platform, dense), cfg.batch(), schedule);
     }
 
     private SearchResult.Network measure(String name, String description, List<LayerAssignment> plan,
@@ -540,7 +547,7 @@ public final class PruneAugSearch {
                 : denseVal.accuracy();
         double test = Evaluator.evaluate(p.network(), data.test()).accuracy();
         Timing t;
-        try (SparseNetwork s = compile(plan, p, platform, dense)) {
+        try (SparseNetwork s = compile(plan, p, platform, dense, exec)) {
             t = s.timeBestOf(3, 5, 30, cfg.threads());
         }
         String model = prunes(plan) ? cache.fineTunedModel(SearchCache.key(prunedPart(plan))).toString()
@@ -563,7 +570,7 @@ public final class PruneAugSearch {
     /** PruneAug's network on the sparse runtime against DL4J on the whole test set. */
     private Agreement agreement(List<LayerAssignment> plan, SparsePlatform platform, SparsePlatform dense) {
         PrunedNetwork p = networkOf(plan);
-        try (SparseNetwork s = compile(plan, p, platform, dense)) {
+        try (SparseNetwork s = compile(plan, p, platform, dense, exec)) {
             return Agreement.check(s, p.network(), data.test(), cfg.threads());
         }
     }

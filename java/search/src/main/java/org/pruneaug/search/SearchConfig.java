@@ -18,6 +18,8 @@ import org.pruneaug.dl4j.TrainingBudget;
  *                          most this much below the dense model's)
  * @param threads           threads of every kernel library during measurement
  * @param batch             images per inference batch (the GEMMs' n follows from it)
+ * @param microBatch        inference schedule: "auto", "off" (layer by layer) or images per micro-batch
+ *                          ({@code org.pruneaug.inference.Execution})
  * @param out               output directory
  * @param dataDir           Fashion-MNIST directory
  * @param sparsities        per-layer sparsity grid (0 = dense is always an option)
@@ -29,7 +31,7 @@ import org.pruneaug.dl4j.TrainingBudget;
  * @param seed              seed of scoring, fine-tuning and profiling
  */
 public record SearchConfig(Path model, String platform, String densePlatform, String method, double maxAccuracyLoss,
-                           int threads, int batch, Path out, Path dataDir, List<Double> sparsities,
+                           int threads, int batch, String microBatch, Path out, Path dataDir, List<Double> sparsities,
                            List<BlockShape> blocks, TrainingBudget fineTune, int sensitivityImages, int frontierSize,
                            int maxFineTunes, long seed) {
     public static final List<Double> DEFAULT_SPARSITIES =
@@ -44,6 +46,18 @@ public record SearchConfig(Path model, String platform, String densePlatform, St
         }
         if (batch < 1) {
             throw new InvalidInputException("--batch must be >= 1, got " + batch);
+        }
+        microBatch = microBatch == null ? "auto" : microBatch.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!microBatch.equals("auto") && !microBatch.equals("off")) {
+            int mb;
+            try {
+                mb = Integer.parseInt(microBatch);
+            } catch (NumberFormatException e) {
+                throw new InvalidInputException("--micro-batch must be auto, off or a number of images, got '" + microBatch + "'");
+            }
+            if (mb < 1 || batch % mb != 0) {
+                throw new InvalidInputException("--micro-batch " + mb + " must divide the batch (" + batch + ")");
+            }
         }
         sparsities = sparsities.stream().sorted().distinct().toList();
         if (sparsities.isEmpty()) {
@@ -65,13 +79,13 @@ public record SearchConfig(Path model, String platform, String densePlatform, St
 
     /** What makes two searches the same search (paths and the output directory excluded). */
     public record Identity(String modelSha256, String platform, String densePlatform, String method,
-                           double maxAccuracyLoss, int threads, int batch, List<Double> sparsities,
+                           double maxAccuracyLoss, int threads, int batch, String microBatch, List<Double> sparsities,
                            List<BlockShape> blocks, TrainingBudget fineTune, int sensitivityImages, int frontierSize,
                            int maxFineTunes, long seed) {
     }
 
     public Identity identity(String modelSha256) {
-        return new Identity(modelSha256, platform, densePlatform, method, maxAccuracyLoss, threads, batch, sparsities,
+        return new Identity(modelSha256, platform, densePlatform, method, maxAccuracyLoss, threads, batch, microBatch, sparsities,
                 blocks, fineTune, sensitivityImages, frontierSize, maxFineTunes, seed);
     }
 }

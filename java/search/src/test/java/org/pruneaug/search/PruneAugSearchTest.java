@@ -66,7 +66,7 @@ class PruneAugSearchTest {
     }
 
     static SearchConfig config(Path out, String platform, double budget) {
-        return new SearchConfig(model, platform, "dense-openblas", "magnitude", budget, 2, 16, out,
+        return new SearchConfig(model, platform, "dense-openblas", "magnitude", budget, 2, 16, "auto", out,
                 FashionMnist.DEFAULT_DIR, List.of(0.5, 0.8, 0.95), List.of(BlockShape.parse("1x1"), BlockShape.parse("4x4")),
                 new TrainingBudget(1, 15, 1.0, 64, 0), 200, 4, 2, 1);
     }
@@ -149,7 +149,7 @@ class PruneAugSearchTest {
         Models.save(outputOnly, logistic, ModelMetadata.empty());
         SearchConfig c = config(tmp.resolve("logistic"), "cpu-generic", 1);
         SearchConfig noPrunable = new SearchConfig(logistic, c.platform(), c.densePlatform(), c.method(),
-                c.maxAccuracyLoss(), c.threads(), c.batch(), c.out(), c.dataDir(), c.sparsities(), c.blocks(), c.fineTune(),
+                c.maxAccuracyLoss(), c.threads(), c.batch(), c.microBatch(), c.out(), c.dataDir(), c.sparsities(), c.blocks(), c.fineTune(),
                 c.sensitivityImages(), c.frontierSize(), c.maxFineTunes(), c.seed());
         InvalidInputException none = assertThrows(InvalidInputException.class,
                 () -> PruneAugSearch.run(noPrunable, platforms, quiet()));
