@@ -8,7 +8,7 @@ import java.util.Arrays;
  * interpolated with the monotone piecewise-cubic Hermite scheme of Fritsch and Carlson (PCHIP), which
  * passes through every point and never overshoots or reverses between them.
  */
-final class MonotoneCurve {
+public final class MonotoneCurve {
     private final double[] x;
     private final double[] y;
     private final double[] slope;
@@ -59,7 +59,8 @@ final class MonotoneCurve {
     }
 
     /** Least-squares non-decreasing fit (pool adjacent violators, equal weights). */
-    static double[] isotonic(double[] y) {
+    /** The closest non-decreasing sequence to y in least squares (pool-adjacent-violators); y is not changed. */
+    public static double[] isotonic(double[] y) {
         int n = y.length;
         double[] mean = new double[n];
         int[] size = new int[n];

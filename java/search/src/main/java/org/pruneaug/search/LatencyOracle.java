@@ -21,6 +21,7 @@ import org.pruneaug.inference.Placement;
 import org.pruneaug.inference.SparseNetwork;
 import org.pruneaug.inference.Timing;
 import org.pruneaug.platforms.LatencyModel;
+import org.pruneaug.platforms.MonotoneCurve;
 import org.pruneaug.platforms.Profiler;
 import org.pruneaug.platforms.SparsePlatform;
 
@@ -40,7 +41,8 @@ import org.pruneaug.platforms.SparsePlatform;
  * block shape and density of the grid, the network with every searched layer on that block at that
  * density (a few hundred short runs, about a minute), and corrects each (layer, block) table lookup
  * by the measured in-network / table ratio, interpolated in density between grid points. The
- * non-GEMM costs are the medians over those runs.
+ * non-GEMM costs are the medians over those runs. Each network runs in two sweeps a minute apart and
+ * keeps its faster one; a layer's in-network times are then made non-decreasing in density.
  */
 public final class LatencyOracle {
     /** What the oracle knows about one searched layer. */
@@ -71,10 +73,12 @@ public final class LatencyOracle {
     /** Bounds of a correction factor: beyond them the calibration run was disturbed. */
     static final double MIN_FACTOR = 0.25;
     static final double MAX_FACTOR = 4.0;
+    /** Sweeps over the calibration networks; each (layer, block, density) keeps its fastest. */
+    static final int CALIBRATION_SWEEPS = 2;
 
     private final LatencyModel model;
     private final Map<String, LayerCosts> layers;
-    /** layer -> block -> density -> in-network / table factor (median over the runs at that density) */
+    /** layer -> block -> density -> in-network / table factor (fastest sweep, made monotone in density) */
     private final Map<String, Map<BlockShape, java.util.TreeMap<Double, Double>>> factors = new LinkedHashMap<>();
     private final double fixedMs;
     private final List<BlockShape> blocks;
@@ -84,23 +88,40 @@ public final class LatencyOracle {
         this.layers = calibration.layers();
         this.fixedMs = calibration.fixedMs();
         this.blocks = blocks;
-        Map<String, Map<BlockShape, java.util.TreeMap<Double, List<Double>>>> all = new LinkedHashMap<>();
+        Map<String, Map<BlockShape, java.util.TreeMap<Double, List<Double>>>> runs = new LinkedHashMap<>();
         for (InNetwork m : calibration.inNetwork()) {
-            LayerCosts c = layers.get(m.layer());
-            if (c == null || !(m.gemmMs() > 0)) {
+            if (layers.get(m.layer()) == null || !(m.gemmMs() > 0)) {
                 continue;
             }
-            BlockShape b = BlockShape.parse(m.block());
             double density = Math.round(m.density() * 1e4) / 1e4;
-            double f = clamp(m.gemmMs() / model.latencyMs(c.platformShape(), b, density));
-            all.computeIfAbsent(m.layer(), k -> new LinkedHashMap<>()).computeIfAbsent(b, k -> new java.util.TreeMap<>())
-                    .computeIfAbsent(density, k -> new ArrayList<>()).add(f);
+            runs.computeIfAbsent(m.layer(), k -> new LinkedHashMap<>())
+                    .computeIfAbsent(BlockShape.parse(m.block()), k -> new java.util.TreeMap<>())
+                    .computeIfAbsent(density, k -> new ArrayList<>()).add(m.gemmMs());
         }
-        all.forEach((layer, byBlock) -> byBlock.forEach((b, byDensity) -> {
-            java.util.TreeMap<Double, Double> med = new java.util.TreeMap<>();
-            byDensity.forEach((d, fs) -> med.put(d, median(fs)));
-            factors.computeIfAbsent(layer, k -> new LinkedHashMap<>()).put(b, med);
+        runs.forEach((layer, byBlock) -> byBlock.forEach((b, byDensity) -> {
+            // repeated runs: the lower median (of two sweeps the faster, since a disturbance only adds
+            // time; of the many runs of a never-pruned layer about the median); then, since a denser
+            // weight never runs faster in the same network, a dip in density is a disturbed run
+            double[] ms = MonotoneCurve.isotonic(byDensity.values().stream().mapToDouble(LatencyOracle::lowerMedian)
+                    .toArray());
+            java.util.TreeMap<Double, Double> f = new java.util.TreeMap<>();
+            int i = 0;
+            for (double density : byDensity.keySet()) {
+                f.put(density, clamp(ms[i++] / model.latencyMs(layers.get(layer).platformShape(), b, density)));
+            }
+            factors.computeIfAbsent(layer, k -> new LinkedHashMap<>()).put(b, f);
         }));
+    }
+
+    /** An oracle over a given model and calibration (what {@link #calibrate} builds after measuring). */
+    static LatencyOracle of(LatencyModel model, Calibration calibration, List<BlockShape> blocks) {
+        return new LatencyOracle(model, calibration, blocks);
+    }
+
+    static double lowerMedian(List<Double> values) {
+        List<Double> v = new ArrayList<>(values);
+        java.util.Collections.sort(v);
+        return v.get((v.size() - 1) / 2);
     }
 
     static double median(List<Double> values) {
@@ -191,22 +212,26 @@ public final class LatencyOracle {
         List<InNetwork> out = new ArrayList<>();
         List<Double> fixed = new ArrayList<>();
         Map<String, List<Double>> overhead = new LinkedHashMap<>();
-        try (Progress progress = new Progress("in-network", (long) densities.size() * blocks.size())) {
-            for (BlockShape b : blocks) {
-                for (double d : densities) {
-                    Function<PrunableLayer, Placement> placement = probe.placement(b, 1.0 - d);
-                    try (SparseNetwork s = SparseNetwork.compile(net, placement, batch, exec)) {
-                        Timing t = s.timeBestOf(2, 2, 10, threads);
-                        for (PrunableLayer l : searched) {
-                            // the grid density the search will ask about (a never-pruned layer: 1)
-                            Placement p = placement.apply(l);
-                            double density = p.mask() == null || p.mask().targetSparsity() == 0 ? 1.0 : d;
-                            out.add(new InNetwork(l.name(), b.toString(), density, t.gemmMs(l.name())));
-                            overhead.computeIfAbsent(l.name(), k -> new ArrayList<>()).add(t.nonGemmMs(l.name()));
+        // two sweeps a minute apart rather than two rounds back to back: on a shared VM a slow spell lasts
+        // seconds, and it would hit both rounds of one network (the oracle keeps each network's faster sweep)
+        try (Progress progress = new Progress("in-network", (long) CALIBRATION_SWEEPS * densities.size() * blocks.size())) {
+            for (int sweep = 0; sweep < CALIBRATION_SWEEPS; sweep++) {
+                for (BlockShape b : blocks) {
+                    for (double d : densities) {
+                        Function<PrunableLayer, Placement> placement = probe.placement(b, 1.0 - d);
+                        try (SparseNetwork s = SparseNetwork.compile(net, placement, batch, exec)) {
+                            Timing t = s.timeBestOf(1, 2, 10, threads);
+                            for (PrunableLayer l : searched) {
+                                // the grid density the search will ask about (a never-pruned layer: 1)
+                                Placement p = placement.apply(l);
+                                double density = p.mask() == null || p.mask().targetSparsity() == 0 ? 1.0 : d;
+                                out.add(new InNetwork(l.name(), b.toString(), density, t.gemmMs(l.name())));
+                                overhead.computeIfAbsent(l.name(), k -> new ArrayList<>()).add(t.nonGemmMs(l.name()));
+                            }
+                            fixed.add(t.outsideMs(names));
                         }
-                        fixed.add(t.outsideMs(names));
+                        progress.step("sweep " + (sweep + 1) + " " + b + " d=" + d);
                     }
-                    progress.step(b + " d=" + d);
                 }
             }
         }
