@@ -279,7 +279,9 @@ public final class PruneAugSearch {
 
         String chosenFrom = "";
         // every fine-tuned candidate of the search, the baselines' included, is a layerwise assignment
-        // fine-tuned with the same budget: PruneAug answers with the fastest feasible one
+        // fine-tuned with the same budget: PruneAug answers with the fastest feasible one, by prediction
+        // first, then, among those predicted within the prediction's error of the fastest, by measuring
+        // them on the platform (a few seconds each)
         Optional<SearchResult.Candidate> fastest = candidates.stream().filter(SearchResult.Candidate::feasible)
                 .min(java.util.Comparator.comparingDouble(SearchResult.Candidate::predictedMs));
         if (fastest.isPresent() && fastest.get().predictedMs() < oracle.networkMs(chosen) - 1e-9) {
@@ -287,6 +289,12 @@ public final class PruneAugSearch {
                     fastest.get().family(), fastest.get().predictedMs(), oracle.networkMs(chosen));
             chosen = fastest.get().plan();
             chosenFrom = " (the " + fastest.get().family() + " candidate: the fastest feasible plan the search fine-tuned)";
+        }
+        Optional<SearchResult.Candidate> measuredFastest = fastestMeasuredFinalist(chosen, platform, dense);
+        if (measuredFastest.isPresent()) {
+            chosen = measuredFastest.get().plan();
+            chosenFrom = " (the " + measuredFastest.get().family() + " candidate: the fastest measured of the feasible plans"
+                    + " predicted within " + Math.round(100 * FINALIST_MARGIN) + "% of the fastest)";
         }
 
         phase("measurement");
@@ -527,6 +535,69 @@ public final class PruneAugSearch {
     }
 
     // ---- measurement -------------------------------------------------------------------------
+
+    /** Feasible plans predicted within this fraction of the fastest are measured before PruneAug answers. */
+    static final double FINALIST_MARGIN = 0.15;
+    static final int MAX_FINALISTS = 5;
+    static final int FINALIST_ROUNDS = 5;
+
+    /**
+     * The feasible candidates predicted within {@link #FINALIST_MARGIN} of the fastest (the prediction's
+     * error on a shared machine is about that), measured in the search's schedule: the fastest measured,
+     * when it is not {@code chosen}; empty when there is nothing to decide.
+     */
+    private Optional<SearchResult.Candidate> fastestMeasuredFinalist(List<LayerAssignment> chosen,
+            SparsePlatform platform, SparsePlatform dense) {
+        double best = oracle.networkMs(chosen);
+        Map<String, SearchResult.Candidate> byKey = new LinkedHashMap<>();
+        candidates.stream().filter(SearchResult.Candidate::feasible)
+                .filter(c -> c.predictedMs() <= best * (1 + FINALIST_MARGIN))
+                .sorted(java.util.Comparator.comparingDouble(SearchResult.Candidate::predictedMs))
+                .forEach(c -> byKey.putIfAbsent(c.key(), c));
+        List<SearchResult.Candidate> finalists = byKey.values().stream().limit(MAX_FINALISTS).toList();
+        if (finalists.size() < 2) {
+            return Optional.empty();
+        }
+        // rounds interleaved over the finalists, each keeping its best round: a slow spell of the shared
+        // machine (seconds) then hits one round of every finalist instead of every round of one
+        double[] bestMs = new double[finalists.size()];
+        java.util.Arrays.fill(bestMs, Double.POSITIVE_INFINITY);
+        List<SparseNetwork> nets = new ArrayList<>();
+        try {
+            for (SearchResult.Candidate c : finalists) {
+                nets.add(compile(c.plan(), networkOf(c.plan()), platform, dense, exec));
+            }
+            for (int round = 0; round < FINALIST_ROUNDS; round++) {
+                for (int i = 0; i < nets.size(); i++) {
+                    bestMs[i] = Math.min(bestMs[i], nets.get(i).time(round == 0 ? 5 : 1, 20, cfg.threads()).medianMs());
+                }
+            }
+        } finally {
+            nets.forEach(SparseNetwork::close);
+        }
+        SearchResult.Candidate winner = null;
+        double winnerMs = Double.POSITIVE_INFINITY;
+        double chosenMs = Double.NaN;
+        String chosenKey = SearchCache.key(prunedPart(chosen));
+        for (int i = 0; i < finalists.size(); i++) {
+            SearchResult.Candidate c = finalists.get(i);
+            log.printf(Locale.ROOT, "  finalist %-14s predicted %7.3f ms, measured %7.3f ms%n", c.family(), c.predictedMs(),
+                    bestMs[i]);
+            if (c.key().equals(chosenKey)) {
+                chosenMs = bestMs[i];
+            }
+            if (bestMs[i] < winnerMs) {
+                winnerMs = bestMs[i];
+                winner = c;
+            }
+        }
+        if (winner == null || winner.key().equals(chosenKey)) {
+            return Optional.empty();
+        }
+        log.printf(Locale.ROOT, "the %s candidate measured fastest (%.3f ms vs %.3f ms): PruneAug takes it%n",
+                winner.family(), winnerMs, chosenMs);
+        return Optional.of(winner);
+    }
 
     /** The network a plan runs: the dense model, or the fine-tuned model of its pruned part. */
     private PrunedNetwork networkOf(List<LayerAssignment> plan) {
