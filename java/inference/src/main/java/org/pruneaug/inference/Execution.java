@@ -27,9 +27,8 @@ public record Execution(int microBatch, int lanes) {
     public static final Execution LAYER_BY_LAYER = new Execution(0, 1);
 
     /**
-     * Bytes of activations one lane should keep in cache at once: half of a 1 MB L2 (or the whole of
-     * a 512 KB one), leaving room for the weights. Measured on VGG (batch 64, 2 threads, 2-core Xeon
-     * with 2 MB L2): micro-batches of 2, 4 and 8 images ran within 10% of each other, 16 slower.
+     * Bytes of activations one lane should keep in cache at once: a 512 KB share of L2 (the whole L2
+     * of the smaller cores we ran on, a quarter of the 2 MB one), leaving room for the weights.
      */
     public static final long LANE_CACHE_BYTES = 512 * 1024;
 
@@ -61,12 +60,22 @@ public record Execution(int microBatch, int lanes) {
 
     /** The micro-batch a user asked for: "auto", "off" (layer by layer) or a number of images dividing the batch. */
     public static Execution parse(String spec, MultiLayerNetwork net, int batch, int threads) {
-        String s = spec.trim().toLowerCase(Locale.ROOT);
+        String s = checkSpec(spec, batch);
         if (s.equals("auto")) {
             return auto(net, batch, threads);
         }
-        if (s.equals("off") || s.equals("0")) {
-            return LAYER_BY_LAYER;
+        int mb = s.equals("off") ? batch : Integer.parseInt(s);
+        return mb == batch ? LAYER_BY_LAYER : new Execution(mb, Math.max(1, threads));
+    }
+
+    /**
+     * A micro-batch option, checked before any work: "auto", "off" (also "0") or a number of images
+     * dividing {@code batch}; returns it normalised ("auto", "off" or the number).
+     */
+    public static String checkSpec(String spec, int batch) {
+        String s = spec == null ? "auto" : spec.trim().toLowerCase(Locale.ROOT);
+        if (s.equals("auto") || s.equals("off")) {
+            return s;
         }
         int mb;
         try {
@@ -74,10 +83,13 @@ public record Execution(int microBatch, int lanes) {
         } catch (NumberFormatException e) {
             throw new InvalidInputException("--micro-batch must be auto, off or a number of images, got '" + spec + "'");
         }
+        if (mb == 0) {
+            return "off";
+        }
         if (mb < 1 || mb > batch || batch % mb != 0) {
             throw new InvalidInputException("--micro-batch " + mb + " must divide the batch (" + batch + ")");
         }
-        return mb == batch ? LAYER_BY_LAYER : new Execution(mb, Math.max(1, threads));
+        return Integer.toString(mb);
     }
 
     /** For reports: "layer by layer" or "micro-batches of 4 images, 2 lanes". */

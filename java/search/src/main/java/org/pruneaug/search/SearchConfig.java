@@ -47,18 +47,7 @@ public record SearchConfig(Path model, String platform, String densePlatform, St
         if (batch < 1) {
             throw new InvalidInputException("--batch must be >= 1, got " + batch);
         }
-        microBatch = microBatch == null ? "auto" : microBatch.trim().toLowerCase(java.util.Locale.ROOT);
-        if (!microBatch.equals("auto") && !microBatch.equals("off")) {
-            int mb;
-            try {
-                mb = Integer.parseInt(microBatch);
-            } catch (NumberFormatException e) {
-                throw new InvalidInputException("--micro-batch must be auto, off or a number of images, got '" + microBatch + "'");
-            }
-            if (mb < 1 || batch % mb != 0) {
-                throw new InvalidInputException("--micro-batch " + mb + " must divide the batch (" + batch + ")");
-            }
-        }
+        microBatch = org.pruneaug.inference.Execution.checkSpec(microBatch, batch);
         sparsities = sparsities.stream().sorted().distinct().toList();
         if (sparsities.isEmpty()) {
             throw new InvalidInputException("the sparsity grid is empty");
