@@ -298,21 +298,25 @@ public final class PruneAugSearch {
         }
 
         phase("measurement");
-        List<SearchResult.Network> networks = new ArrayList<>();
-        networks.add(measure("dense", "dense network on " + dense.id() + " (" + exec.describe() + ")", List.of(),
-                platform, dense));
-        double denseMs = networks.get(0).measuredMs();
-        networks.add(measure("dense-" + platform.id(), "reference: the dense network with each layer on the faster of "
+        List<Measured> todo = new ArrayList<>();
+        todo.add(new Measured("dense", "dense network on " + dense.id() + " (" + exec.describe() + ")", List.of()));
+        todo.add(new Measured("dense-" + platform.id(), "reference: the dense network with each layer on the faster of "
                 + dense.id() + " and " + platform.id() + "'s kernels at density 1 (how much comes from kernels, not pruning)",
-                denseOnBestKernels(), platform, dense));
-        unstructured.ifPresent(p -> networks.add(measure("unstructured", "1x1 at the highest uniform sparsity meeting the budget",
-                p, platform, dense)));
+                denseOnBestKernels()));
+        unstructured.ifPresent(p -> todo.add(new Measured("unstructured",
+                "1x1 at the highest uniform sparsity meeting the budget", p)));
         if (bestUniform != null) {
-            networks.add(measure("uniform-" + bestUniformBlock, "best uniform block shape (" + bestUniformBlock
-                    + ") at the highest uniform sparsity meeting the budget", bestUniform, platform, dense));
+            todo.add(new Measured("uniform-" + bestUniformBlock, "best uniform block shape (" + bestUniformBlock
+                    + ") at the highest uniform sparsity meeting the budget", bestUniform));
         }
-        networks.add(measure("pruneaug", !prunes(chosen) ? "no pruned candidate met the budget: the dense network"
-                : "PruneAug's per-layer block shapes and sparsities" + chosenFrom, chosen, platform, dense));
+        todo.add(new Measured("pruneaug", !prunes(chosen) ? "no pruned candidate met the budget: the dense network"
+                : "PruneAug's per-layer block shapes and sparsities" + chosenFrom, chosen));
+        List<Timing> timings = timeInterleaved(todo.stream().map(Measured::plan).toList(), platform, dense, 3, 30);
+        List<SearchResult.Network> networks = new ArrayList<>();
+        for (int i = 0; i < todo.size(); i++) {
+            networks.add(measured(todo.get(i), timings.get(i)));
+        }
+        double denseMs = networks.get(0).measuredMs();
         List<SearchResult.Network> withSpeedup = networks.stream().map(n -> withSpeedup(n, denseMs)).toList();
         Agreement agreement = agreement(chosen, platform, dense);
 
@@ -558,23 +562,9 @@ public final class PruneAugSearch {
         if (finalists.size() < 2) {
             return Optional.empty();
         }
-        // rounds interleaved over the finalists, each keeping its best round: a slow spell of the shared
-        // machine (seconds) then hits one round of every finalist instead of every round of one
-        double[] bestMs = new double[finalists.size()];
-        java.util.Arrays.fill(bestMs, Double.POSITIVE_INFINITY);
-        List<SparseNetwork> nets = new ArrayList<>();
-        try {
-            for (SearchResult.Candidate c : finalists) {
-                nets.add(compile(c.plan(), networkOf(c.plan()), platform, dense, exec));
-            }
-            for (int round = 0; round < FINALIST_ROUNDS; round++) {
-                for (int i = 0; i < nets.size(); i++) {
-                    bestMs[i] = Math.min(bestMs[i], nets.get(i).time(round == 0 ? 5 : 1, 20, cfg.threads()).medianMs());
-                }
-            }
-        } finally {
-            nets.forEach(SparseNetwork::close);
-        }
+        List<Timing> timed = timeInterleaved(finalists.stream().map(SearchResult.Candidate::plan).toList(), platform,
+                dense, FINALIST_ROUNDS, 20);
+        double[] bestMs = timed.stream().mapToDouble(Timing::medianMs).toArray();
         SearchResult.Candidate winner = null;
         double winnerMs = Double.POSITIVE_INFINITY;
         double chosenMs = Double.NaN;
@@ -610,25 +600,53 @@ public final class PruneAugSearch {
         return SparseNetwork.compile(p.network(), Placements.of(plan, p::mask, platform, dense), cfg.batch(), schedule);
     }
 
-    private SearchResult.Network measure(String name, String description, List<LayerAssignment> plan,
-            SparsePlatform platform, SparsePlatform dense) {
-        log.println("  measuring " + name);
+    /** A network of the final table, before it is timed. */
+    private record Measured(String name, String description, List<LayerAssignment> plan) {
+    }
+
+    /**
+     * Times the plans' networks in {@code rounds} rounds interleaved over them, each keeping its best
+     * (lowest-median) round of {@code reps} passes: a slow spell of a shared machine (seconds) then
+     * costs one round of every network rather than every round of one, and never skews their ratios.
+     */
+    private List<Timing> timeInterleaved(List<List<LayerAssignment>> plans, SparsePlatform platform,
+            SparsePlatform dense, int rounds, int reps) {
+        List<SparseNetwork> nets = new ArrayList<>();
+        List<Timing> best = new ArrayList<>();
+        try {
+            for (List<LayerAssignment> plan : plans) {
+                nets.add(compile(plan, networkOf(plan), platform, dense, exec));
+                best.add(null);
+            }
+            for (int round = 0; round < rounds; round++) {
+                for (int i = 0; i < nets.size(); i++) {
+                    Timing t = nets.get(i).time(round == 0 ? 5 : 1, reps, cfg.threads());
+                    if (best.get(i) == null || t.medianMs() < best.get(i).medianMs()) {
+                        best.set(i, t);
+                    }
+                }
+            }
+        } finally {
+            nets.forEach(SparseNetwork::close);
+        }
+        return best;
+    }
+
+    private SearchResult.Network measured(Measured m, Timing t) {
+        List<LayerAssignment> plan = m.plan();
+        log.println("  measured " + m.name());
         PrunedNetwork p = networkOf(plan);
         double val = prunes(plan) ? cache.fineTuned(SearchCache.key(prunedPart(plan))).orElseThrow().validationAccuracy()
                 : denseVal.accuracy();
         double test = Evaluator.evaluate(p.network(), data.test()).accuracy();
-        Timing t;
-        try (SparseNetwork s = compile(plan, p, platform, dense, exec)) {
-            t = s.timeBestOf(3, 5, 30, cfg.threads());
-        }
         String model = prunes(plan) ? cache.fineTunedModel(SearchCache.key(prunedPart(plan))).toString()
                 : cfg.model().toString();
         double predicted = oracle.networkMs(plan);
         List<SearchResult.OpTime> ops = t.ops().stream().map(o -> new SearchResult.OpTime(o.op().name(),
                 o.op().kind().toString(), o.op().gemm() == null ? null : o.op().gemm().toString(), o.op().kernel(),
                 o.op().density(), o.medianMs())).toList();
-        return new SearchResult.Network(name, description, plan, prunes(plan) ? p.overallSparsity() : 0.0, val, test,
-                t.medianMs(), t.minMs(), t.maxMs(), predicted, (predicted - t.medianMs()) / t.medianMs(), 1.0,
+        return new SearchResult.Network(m.name(), m.description(), plan, prunes(plan) ? p.overallSparsity() : 0.0, val,
+                test, t.medianMs(), t.minMs(), t.maxMs(), predicted, (predicted - t.medianMs()) / t.medianMs(), 1.0,
                 val >= floor, model, ops);
     }
 
