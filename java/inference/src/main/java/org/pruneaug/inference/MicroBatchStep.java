@@ -26,16 +26,7 @@ final class MicroBatchStep implements SparseNetwork.Step {
                 int features) implements AutoCloseable {
         @Override
         public void close() {
-            for (SparseNetwork.Step s : steps) {
-                s.close();
-            }
-            for (AutoCloseable c : resources) {
-                try {
-                    c.close();
-                } catch (Exception ignored) {
-                    // closing native buffers does not fail
-                }
-            }
+            SparseNetwork.closeAll(steps, resources);
         }
     }
 

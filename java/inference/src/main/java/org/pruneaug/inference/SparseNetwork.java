@@ -195,6 +195,11 @@ public final class SparseNetwork implements AutoCloseable {
 
     @Override
     public void close() {
+        closeAll(steps, resources);
+    }
+
+    /** Closes the steps, then the buffers they ran on (a compiled network's, or a micro-batch lane's). */
+    static void closeAll(List<Step> steps, List<AutoCloseable> resources) {
         for (Step s : steps) {
             try {
                 s.close();
