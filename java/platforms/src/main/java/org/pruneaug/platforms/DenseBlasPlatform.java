@@ -40,9 +40,16 @@ final class DenseBlasPlatform extends BasePlatform {
         return Map.of(blas.name(), threads);
     }
 
-    /** Below this many multiply-adds a GEMM runs on one thread (as pa_f32_bsrmm does below 64k per thread). */
+    /** Below this many multiply-adds per thread a GEMM runs on fewer threads (as pa_f32_bsrmm does below 64k per thread). */
     static final long MIN_MULTIPLY_ADDS_PER_THREAD = 1L << 20;
 
+    /**
+     * The library stays on one thread for good; a GEMM of {@code threads} threads is split by output
+     * columns over our own threads, one single-threaded sgemm each. Why: changing the library's thread
+     * count between calls costs ~0.5-1 ms at the next call on this machine (VGG's 10 x 256 x 64 output
+     * layer took 1.0 ms right after a 2-thread layer, 0.017 ms without the change), and a schedule that
+     * mixes single-threaded micro-batch lanes with whole-batch layers changed it twice per pass.
+     */
     @Override
     public PreparedGemm prepare(BsrMatrix w, float[] bias, boolean relu) {
         checkPrepare(w, bias);
@@ -52,13 +59,14 @@ final class DenseBlasPlatform extends BasePlatform {
         return new AbstractPreparedGemm(m, k, kernelName(w.block())) {
             @Override
             void compute(FloatPointer x, int ldx, FloatPointer y, int ldy, int n, int threads) {
-                // a tiny GEMM (VGG's 10 x 256 x 64 output layer) runs on the calling thread: waking the
-                // library's pool costs more than it computes, and leaves its threads spinning
-                blas.pinThreads((long) m * k * n < MIN_MULTIPLY_ADDS_PER_THREAD ? 1 : threads);
+                blas.pinThreads(1);
                 if (bias != null) {
                     Epilogue.fillBias(y, ldy, m, n, bias);
                 }
-                blas.sgemm(m, n, k, weight, k, x, ldx, bias == null ? 0f : 1f, y, ldy);
+                float beta = bias == null ? 0f : 1f;
+                int parts = (int) Math.max(1, Math.min(Math.min(threads, n), (long) m * k * n / MIN_MULTIPLY_ADDS_PER_THREAD));
+                ColumnSplit.run(parts, n, (from, to) -> blas.sgemm(m, to - from, k, weight, k, offset(x, from), ldx, beta,
+                        offset(y, from), ldy));
                 if (relu) {
                     Epilogue.relu(y, ldy, m, n, threads);
                 }
@@ -69,5 +77,9 @@ final class DenseBlasPlatform extends BasePlatform {
                 weight.close();
             }
         };
+    }
+
+    private static FloatPointer offset(FloatPointer p, int columns) {
+        return columns == 0 ? p : new FloatPointer(p).position(p.position() + columns);
     }
 }

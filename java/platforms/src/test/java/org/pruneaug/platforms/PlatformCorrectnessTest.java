@@ -42,13 +42,29 @@ class PlatformCorrectnessTest {
         }
     }
 
+    /** A GEMM big enough that a dense baseline splits it by columns over two threads (odd n: unequal chunks). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("platformIds")
+    void denseBaselinesSplitLargeGemmsByColumns(String id) {
+        SparsePlatform p = TestPlatforms.get().get(id);
+        Assumptions.assumeTrue(p.isDense() && p.available(), () -> id + ": not an available dense baseline");
+        Random r = new Random(7);
+        for (int rep = 0; rep < 3; rep++) {
+            check(p, BlockShape.UNSTRUCTURED, 64, 288, 301, 1.0, 2, r);
+        }
+    }
+
     private static void check(SparsePlatform p, BlockShape block, int m, int k, int n, double density, Random r) {
+        check(p, block, m, k, n, density, 1 + r.nextInt(2), r);
+    }
+
+    private static void check(SparsePlatform p, BlockShape block, int m, int k, int n, double density, int threads,
+            Random r) {
         BsrMatrix w = BsrMatrix.random(m, k, block, density, r);
         float[] x = floats(r, k * n);
         float[] bias = r.nextBoolean() ? floats(r, m) : null;
         boolean relu = r.nextBoolean();
         float[] want = Spmm.run(Kernels.reference(block), w, x, n, bias, relu, 1);
-        int threads = 1 + r.nextInt(2);
         String what = p.id() + " " + block + " " + m + "x" + k + "x" + n + " density " + density + " bias "
                 + (bias != null) + " relu " + relu;
         try (PreparedGemm g = p.prepare(w, bias, relu)) {
