@@ -95,6 +95,11 @@ public final class SearchCommand implements Callable<Integer> {
             description = "Cap on PruneAug's fine-tuning probes (default: ${DEFAULT-VALUE}).")
     int maxFineTunes = 5;
 
+    @Option(names = "--polish-finetunes", paramLabel = "N",
+            description = "Fine-tuning runs of the local polish that starts from the fastest feasible plan,"
+                    + " the baselines' included (default: ${DEFAULT-VALUE}; 0 = no polish).")
+    int polishFineTunes = 4;
+
     @Option(names = "--seed", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed = 1;
 
@@ -110,7 +115,8 @@ public final class SearchCommand implements Callable<Integer> {
         Platforms platforms = Platforms.load();
         String target = PlatformArgs.available(platforms, platform).id();
         SearchConfig cfg = new SearchConfig(model, target, densePlatform, method, maxAccuracyLoss, threads, batch, microBatch, out,
-                data.dataDir, sparsities, blockList, budget, sensitivityImages, frontierSize, maxFineTunes, seed);
+                data.dataDir, sparsities, blockList, budget, sensitivityImages, frontierSize, maxFineTunes,
+                polishFineTunes, seed);
         SearchResult r = PruneAugSearch.run(cfg, platforms, System.err);
         printTable(r);
         return PruneAugCli.EXIT_OK;

@@ -28,12 +28,13 @@ import org.pruneaug.dl4j.TrainingBudget;
  * @param sensitivityImages validation images of the cheap fidelity
  * @param frontierSize      frontier points kept for fine-tuning probes
  * @param maxFineTunes      cap on fine-tuning runs of PruneAug's bisection
+ * @param polishFineTunes   fine-tuning runs of the local polish after the baselines (0 = none)
  * @param seed              seed of scoring, fine-tuning and profiling
  */
 public record SearchConfig(Path model, String platform, String densePlatform, String method, double maxAccuracyLoss,
                            int threads, int batch, String microBatch, Path out, Path dataDir, List<Double> sparsities,
                            List<BlockShape> blocks, TrainingBudget fineTune, int sensitivityImages, int frontierSize,
-                           int maxFineTunes, long seed) {
+                           int maxFineTunes, int polishFineTunes, long seed) {
     public static final List<Double> DEFAULT_SPARSITIES =
             List.of(0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98);
 
@@ -64,17 +65,20 @@ public record SearchConfig(Path model, String platform, String densePlatform, St
         if (frontierSize < 2 || maxFineTunes < 1) {
             throw new InvalidInputException("--frontier-size must be >= 2 and --max-finetunes >= 1");
         }
+        if (polishFineTunes < 0) {
+            throw new InvalidInputException("--polish-finetunes must be >= 0, got " + polishFineTunes);
+        }
     }
 
     /** What makes two searches the same search (paths and the output directory excluded). */
     public record Identity(String modelSha256, String platform, String densePlatform, String method,
                            double maxAccuracyLoss, int threads, int batch, String microBatch, List<Double> sparsities,
                            List<BlockShape> blocks, TrainingBudget fineTune, int sensitivityImages, int frontierSize,
-                           int maxFineTunes, long seed) {
+                           int maxFineTunes, int polishFineTunes, long seed) {
     }
 
     public Identity identity(String modelSha256) {
         return new Identity(modelSha256, platform, densePlatform, method, maxAccuracyLoss, threads, batch, microBatch, sparsities,
-                blocks, fineTune, sensitivityImages, frontierSize, maxFineTunes, seed);
+                blocks, fineTune, sensitivityImages, frontierSize, maxFineTunes, polishFineTunes, seed);
     }
 }
