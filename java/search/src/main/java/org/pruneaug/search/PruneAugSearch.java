@@ -314,6 +314,7 @@ public final class PruneAugSearch {
         }
         todo.add(new Measured("pruneaug", !prunes(chosen) ? "no pruned candidate met the budget: the dense network"
                 : "PruneAug's per-layer block shapes and sparsities" + chosenFrom, chosen));
+        awaitCalmMachine(platform, dense);
         List<Timing> timings = timeInterleaved(todo.stream().map(Measured::plan).toList(), platform, dense, 3, 30);
         List<SearchResult.Network> networks = new ArrayList<>();
         for (int i = 0; i < todo.size(); i++) {
@@ -686,6 +687,46 @@ public final class PruneAugSearch {
         log.printf(Locale.ROOT, "the %s candidate measured fastest (%.3f ms vs %.3f ms): PruneAug takes it%n",
                 winner.family(), winnerMs, chosenMs);
         return Optional.of(winner);
+    }
+
+    /** The final table waits while the dense network runs this much slower than calibrated... */
+    static final double CALM_FACTOR = 1.15;
+    /** ...checking this many times... */
+    static final int CALM_CHECKS = 8;
+    /** ...this far apart. */
+    static final long CALM_WAIT_MS = 15_000;
+
+    /**
+     * Waits (at most about two minutes) until the dense network runs within {@link #CALM_FACTOR} of
+     * its calibrated latency. Why: on a shared VM slow spells last seconds to minutes and slow every
+     * network, but not by the same factor, so a table measured in one compares the networks on a
+     * different machine from the one the latency model was calibrated on (the calibration keeps the
+     * calmer of two sweeps for the same reason). The wait changes no number; the log says how long.
+     */
+    private void awaitCalmMachine(SparsePlatform platform, SparsePlatform dense) {
+        double predicted = oracle.networkMs(List.of());
+        try (SparseNetwork net = compile(List.of(), networkOf(List.of()), platform, dense, exec)) {
+            for (int check = 1; check <= CALM_CHECKS; check++) {
+                double ms = net.time(check == 1 ? 5 : 2, 20, cfg.threads()).medianMs();
+                if (ms <= predicted * CALM_FACTOR) {
+                    log.printf(Locale.ROOT, "machine check %d: dense %.3f ms (calibrated %.3f ms): measuring%n", check, ms,
+                            predicted);
+                    return;
+                }
+                log.printf(Locale.ROOT, "machine check %d: dense %.3f ms, %.0f%% above its calibrated %.3f ms:%s%n", check,
+                        ms, 100 * (ms / predicted - 1), predicted, check < CALM_CHECKS
+                                ? " waiting " + CALM_WAIT_MS / 1000 + " s for a calmer spell"
+                                : " measuring anyway (the prediction errors will show it)");
+                if (check < CALM_CHECKS) {
+                    try {
+                        Thread.sleep(CALM_WAIT_MS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+        }
     }
 
     /** The network a plan runs: the dense model, or the fine-tuned model of its pruned part. */
