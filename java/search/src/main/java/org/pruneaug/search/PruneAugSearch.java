@@ -293,6 +293,7 @@ public final class PruneAugSearch {
             chosen = fastest.get().plan();
             chosenFrom = " (the " + fastest.get().family() + " candidate: the fastest feasible plan the search fine-tuned)";
         }
+        awaitCalmMachine(platform, dense); // the finalists and the final table are measured on a calm machine
         Optional<SearchResult.Candidate> measuredFastest = fastestMeasuredFinalist(chosen, platform, dense);
         if (measuredFastest.isPresent()) {
             chosen = measuredFastest.get().plan();
@@ -314,8 +315,8 @@ public final class PruneAugSearch {
         }
         todo.add(new Measured("pruneaug", !prunes(chosen) ? "no pruned candidate met the budget: the dense network"
                 : "PruneAug's per-layer block shapes and sparsities" + chosenFrom, chosen));
-        awaitCalmMachine(platform, dense);
-        List<Timing> timings = timeInterleaved(todo.stream().map(Measured::plan).toList(), platform, dense, 3, 30);
+        List<Timing> timings = timeInterleaved(todo.stream().map(Measured::plan).toList(), platform, dense,
+                FINAL_ROUNDS, 30, ROUND_GAP_MS);
         List<SearchResult.Network> networks = new ArrayList<>();
         for (int i = 0; i < todo.size(); i++) {
             networks.add(measured(todo.get(i), timings.get(i)));
@@ -552,18 +553,17 @@ public final class PruneAugSearch {
 
     /** A polish move must save at least this fraction of the current plan's predicted latency. */
     static final double POLISH_MIN_GAIN = 0.02;
-    /** Damage added to a move's before ranking by latency saved per damage: small safe moves come first. */
-    static final double POLISH_DAMAGE_EPS = 0.05;
 
     /**
      * Hill climbing at full fidelity from the fastest feasible plan fine-tuned so far (PruneAug's
      * bisection or a baseline's): a move changes one pruned layer to another of its options (block
-     * shape and sparsity) that the latency model predicts faster; moves are tried in the order of
-     * predicted milliseconds saved per cheap-fidelity damage added, and a feasible one becomes the
-     * new start. Why: the frontier ranks plans by summed one-layer damage, which fine-tuning only
-     * loosely follows (a uniform plan with more proxy damage than PruneAug's chosen point may still
-     * meet the budget); the polish spends a few fine-tunes where the measured outcome says there is
-     * room, so PruneAug's answer is never slower by prediction than a baseline's and usually faster.
+     * shape and sparsity) that the latency model predicts at least {@link #POLISH_MIN_GAIN} faster,
+     * keeping the plan's summed damage below that of every plan fine-tuning found infeasible so far
+     * (the proxy is monotone enough to say where the budget surely breaks, not where it holds); the
+     * move saving the most milliseconds is tried first, and a feasible one becomes the new start.
+     * Why: fine-tuned accuracy follows the additive damage only loosely (a uniform plan with more
+     * damage than the frontier's answer may meet the budget), so a few fine-tunes are better spent
+     * next to a plan known to be feasible, in the damage window the outcomes so far left open.
      */
     private void polish(List<List<LayerOption>> options) {
         if (cfg.polishFineTunes() == 0) {
@@ -580,25 +580,28 @@ public final class PruneAugSearch {
         java.util.Set<String> tried = new java.util.HashSet<>();
         candidates.forEach(c -> tried.add(c.key()));
         for (int spent = 0; spent < cfg.polishFineTunes(); spent++) {
-            List<LayerAssignment> move = bestMove(current, options, tried);
+            double ceiling = candidates.stream().filter(c -> !c.feasible()).mapToDouble(c -> planDamage(c.plan())).min()
+                    .orElse(Double.POSITIVE_INFINITY);
+            List<LayerAssignment> move = bestMove(current, options, tried, ceiling);
             if (move == null) {
-                log.println("  no untried move saves " + Math.round(100 * POLISH_MIN_GAIN) + "% or more");
+                log.printf(Locale.ROOT, "  no untried move saves %d%% or more below damage %.4f (the least of the"
+                        + " infeasible plans)%n", Math.round(100 * POLISH_MIN_GAIN), ceiling);
                 return;
             }
             tried.add(SearchCache.key(prunedPart(move)));
-            if (feasible("pruneaug", move, planDamage(move))) {
+            if (feasible("pruneaug-polish", move, planDamage(move))) {
                 current = move;
             }
         }
     }
 
-    /** The untried single-layer move with the most predicted latency saved per damage added; null if none. */
+    /** The untried single-layer move that saves the most predicted latency below the damage ceiling; null if none. */
     private List<LayerAssignment> bestMove(List<LayerAssignment> current, List<List<LayerOption>> options,
-            java.util.Set<String> tried) {
+            java.util.Set<String> tried, double damageCeiling) {
         double ms = oracle.networkMs(current);
-        double damage = planDamage(current);
         List<LayerAssignment> best = null;
-        double bestScore = 0;
+        double bestSaved = 0;
+        double bestDamage = 0;
         for (int l = 0; l < searched.size(); l++) {
             PrunableLayer layer = searched.get(l);
             if (!pruned.contains(layer)) {
@@ -617,12 +620,14 @@ public final class PruneAugSearch {
                 plan.add(new LayerAssignment(layer.name(), o.block(), o.sparsity()));
                 plan = inSearchOrder(plan);
                 double saved = ms - oracle.networkMs(plan);
-                if (saved < POLISH_MIN_GAIN * ms || tried.contains(SearchCache.key(prunedPart(plan)))) {
+                double damage = planDamage(plan);
+                if (saved < POLISH_MIN_GAIN * ms || damage >= damageCeiling
+                        || tried.contains(SearchCache.key(prunedPart(plan)))) {
                     continue;
                 }
-                double score = saved / (Math.max(0.0, planDamage(plan) - damage) + POLISH_DAMAGE_EPS);
-                if (score > bestScore) {
-                    bestScore = score;
+                if (saved > bestSaved + 1e-9 || (Math.abs(saved - bestSaved) <= 1e-9 && damage < bestDamage)) {
+                    bestSaved = saved;
+                    bestDamage = damage;
                     best = plan;
                 }
             }
@@ -644,6 +649,8 @@ public final class PruneAugSearch {
     static final double FINALIST_MARGIN = 0.15;
     static final int MAX_FINALISTS = 5;
     static final int FINALIST_ROUNDS = 5;
+    /** A finalist replaces the plan predicted fastest only when measured at least this much faster. */
+    static final double FINALIST_MIN_GAIN = 0.05;
 
     /**
      * The feasible candidates predicted within {@link #FINALIST_MARGIN} of the fastest (the prediction's
@@ -663,7 +670,7 @@ public final class PruneAugSearch {
             return Optional.empty();
         }
         List<Timing> timed = timeInterleaved(finalists.stream().map(SearchResult.Candidate::plan).toList(), platform,
-                dense, FINALIST_ROUNDS, 20);
+                dense, FINALIST_ROUNDS, 20, 1_000);
         double[] bestMs = timed.stream().mapToDouble(Timing::medianMs).toArray();
         SearchResult.Candidate winner = null;
         double winnerMs = Double.POSITIVE_INFINITY;
@@ -684,10 +691,20 @@ public final class PruneAugSearch {
         if (winner == null || winner.key().equals(chosenKey)) {
             return Optional.empty();
         }
+        if (!(winnerMs < chosenMs * (1 - FINALIST_MIN_GAIN))) {
+            log.printf(Locale.ROOT, "the %s candidate measured fastest (%.3f ms vs %.3f ms), by less than %d%%: within the"
+                    + " measurement's noise, PruneAug keeps the plan predicted fastest%n", winner.family(), winnerMs, chosenMs,
+                    Math.round(100 * FINALIST_MIN_GAIN));
+            return Optional.empty();
+        }
         log.printf(Locale.ROOT, "the %s candidate measured fastest (%.3f ms vs %.3f ms): PruneAug takes it%n",
                 winner.family(), winnerMs, chosenMs);
         return Optional.of(winner);
     }
+
+    /** Rounds of the final table, {@link #ROUND_GAP_MS} apart: each network keeps its best round. */
+    static final int FINAL_ROUNDS = 7;
+    static final long ROUND_GAP_MS = 2_000;
 
     /** The final table waits while the dense network runs this much slower than calibrated... */
     static final double CALM_FACTOR = 1.15;
@@ -746,11 +763,12 @@ public final class PruneAugSearch {
 
     /**
      * Times the plans' networks in {@code rounds} rounds interleaved over them, each keeping its best
-     * (lowest-median) round of {@code reps} passes: a slow spell of a shared machine (seconds) then
-     * costs one round of every network rather than every round of one, and never skews their ratios.
+     * (lowest-median) round of {@code reps} passes, rounds {@code gapMs} apart: a slow spell of a shared
+     * machine (seconds to tens of seconds) then costs some rounds of every network rather than every
+     * round of one, and never skews their ratios.
      */
     private List<Timing> timeInterleaved(List<List<LayerAssignment>> plans, SparsePlatform platform,
-            SparsePlatform dense, int rounds, int reps) {
+            SparsePlatform dense, int rounds, int reps, long gapMs) {
         List<SparseNetwork> nets = new ArrayList<>();
         List<Timing> best = new ArrayList<>();
         try {
@@ -759,6 +777,9 @@ public final class PruneAugSearch {
                 best.add(null);
             }
             for (int round = 0; round < rounds; round++) {
+                if (round > 0 && gapMs > 0) {
+                    pause(gapMs); // rounds spread over tens of seconds: a slow spell then spoils few of them
+                }
                 for (int i = 0; i < nets.size(); i++) {
                     Timing t = nets.get(i).time(round == 0 ? 5 : 1, reps, cfg.threads());
                     if (best.get(i) == null || t.medianMs() < best.get(i).medianMs()) {
@@ -770,6 +791,14 @@ public final class PruneAugSearch {
             nets.forEach(SparseNetwork::close);
         }
         return best;
+    }
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private SearchResult.Network measured(Measured m, Timing t) {

@@ -70,7 +70,8 @@ public final class SearchOutputs {
         Map<String, List<SearchResult.Candidate>> byFamily = new LinkedHashMap<>();
         for (SearchResult.Candidate c : r.candidates()) {
             byFamily.computeIfAbsent(c.family().startsWith("uniform") ? "uniform block candidates"
-                    : c.family().equals("pruneaug") ? "PruneAug candidates" : c.family() + " candidates",
+                    : c.family().equals("pruneaug") ? "PruneAug candidates"
+                    : c.family().equals("pruneaug-polish") ? "PruneAug polish candidates" : c.family() + " candidates",
                     k -> new ArrayList<>()).add(c);
         }
         byFamily.forEach((name, cs) -> series.add(new ScatterChart.Points(name,
@@ -108,7 +109,8 @@ public final class SearchOutputs {
                     n.measuredMinMs(), n.measuredMaxMs(), n.speedupVsDense(), n.predictedMs(), 100 * n.predictionError(),
                     n.meetsBudget() ? "yes" : "no"));
         }
-        md.append("\nMeasured: lowest median of 3 rounds of 30 forward passes (after 5 warm-up passes), on the sparse runtime "
+        md.append("\nMeasured: lowest median of " + PruneAugSearch.FINAL_ROUNDS + " rounds of 30 forward passes (after 5 warm-up"
+                + " passes; rounds interleaved over the networks, " + PruneAugSearch.ROUND_GAP_MS / 1000 + " s apart), on the sparse runtime "
                 + "(pruned layers on the platform's kernels, the others on the dense baseline).\n\n");
         md.append("## PruneAug's assignment\n\n| layer | block | sparsity | GEMM (MxKxN) | kernel | predicted ms | dense ms |\n"
                 + "|---|---|---|---|---|---|---|\n");
