@@ -96,6 +96,17 @@ class PruneAugSearchTest {
             assertTrue(chosen.predictedMs() <= fastestPredicted * (1 + PruneAugSearch.FINALIST_MARGIN) + 1e-9,
                     chosen.predictedMs() + " ms predicted, the fastest feasible candidate " + fastestPredicted);
         }
+        // the polish only tries moves predicted faster than the fastest feasible plan it started from
+        double polishStart = first.candidates().stream().filter(c -> c.feasible() && !c.family().equals("pruneaug-polish"))
+                .mapToDouble(SearchResult.Candidate::predictedMs).min().orElse(Double.NaN);
+        for (SearchResult.Candidate c : first.candidates()) {
+            if (c.family().equals("pruneaug-polish")) {
+                assertTrue(c.predictedMs() <= polishStart * (1 - PruneAugSearch.POLISH_MIN_GAIN) + 1e-9,
+                        "polish move " + c + " is not predicted faster than its start " + polishStart);
+            }
+        }
+        assertTrue(first.candidates().stream().filter(c -> c.family().equals("pruneaug-polish")).count()
+                <= config(out, "cpu-generic", 2.0).polishFineTunes());
         boolean pruned = chosen.plan().stream().anyMatch(a -> a.sparsity() > 0);
         assertEquals("dense", first.networks().get(0).name());
         assertTrue(first.cost().fineTunes() > 0);
