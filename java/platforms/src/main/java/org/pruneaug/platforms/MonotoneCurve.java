@@ -58,7 +58,6 @@ public final class MonotoneCurve {
         return h00 * y[lo] + h10 * h * slope[lo] + h01 * y[lo + 1] + h11 * h * slope[lo + 1];
     }
 
-    /** Least-squares non-decreasing fit (pool adjacent violators, equal weights). */
     /** The closest non-decreasing sequence to y in least squares (pool-adjacent-violators); y is not changed. */
     public static double[] isotonic(double[] y) {
         int n = y.length;

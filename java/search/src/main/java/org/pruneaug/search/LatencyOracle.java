@@ -176,18 +176,18 @@ public final class LatencyOracle {
     }
 
     /**
-     * Calibrates on {@code net} (or reuses the calibration in {@code cache}): times it all-dense on
-     * {@code dense}, profiles the searched layers' platform GEMM shapes for {@code blocks} x
-     * (1 - {@code sparsities}, and 1) into the platform's latency table, then times one network per
-     * block shape and density on {@code platform}.
+     * Calibrates on {@code net} (or reuses the calibration in {@code cache}): profiles the searched
+     * layers' platform GEMM shapes for {@code blocks} x (1 - {@code sparsities}, and 1) into the
+     * platform's latency table, then times, in each sweep, the network all-dense on {@code dense} and
+     * one network per block shape and density on {@code platform}.
      */
     public static LatencyOracle calibrate(MultiLayerNetwork net, List<PrunableLayer> searched, SparsePlatform platform,
             SparsePlatform dense, Probe probe, List<BlockShape> blocks, List<Double> sparsities, int batch, int threads,
             Execution exec, Path tableFile, SearchCache cache, PrintStream log) {
         Calibration calibration = cache.calibration().filter(c -> !c.inNetwork().isEmpty()).orElse(null);
-        Calibration dense0 = calibration != null ? calibration
-                : measureDense(net, searched, dense, probe.placement(blocks.get(0), 0.0), batch, threads, exec);
-        List<GemmShape> shapes = dense0.layers().values().stream().map(LayerCosts::platformShape).distinct().toList();
+        Calibration layerShapes = calibration != null ? calibration
+                : gemmShapes(net, searched, dense, probe.placement(blocks.get(0), 0.0), batch, exec);
+        List<GemmShape> shapes = layerShapes.layers().values().stream().map(LayerCosts::platformShape).distinct().toList();
         List<Double> densities = new ArrayList<>(List.of(1.0));
         for (double s : sparsities) {
             densities.add(1.0 - s);
@@ -198,8 +198,8 @@ public final class LatencyOracle {
         Profiler.Request request = new Profiler.Request(shapes, blocks, densities, threads);
         Profiler.Result r = new Profiler(Profiler.Method.defaults(), false, true, log).profile(platform, request, tableFile);
         if (calibration == null) {
-            calibration = cache.putCalibration(inNetwork(net, searched, dense, probe, blocks, densities, dense0, batch, threads,
-                    exec));
+            calibration = cache.putCalibration(inNetwork(net, searched, dense, probe, blocks, densities, layerShapes, batch,
+                    threads, exec));
         }
         return new LatencyOracle(LatencyModel.of(r.table()), calibration, blocks);
     }
@@ -216,10 +216,10 @@ public final class LatencyOracle {
         List<Double> fixed = new ArrayList<>();
         Map<String, List<Double>> overhead = new LinkedHashMap<>();
         // two sweeps a minute apart rather than two rounds back to back: on a shared VM a slow spell lasts
-        // seconds, and it would hit both rounds of one network (the oracle keeps each network's faster sweep)
-        // the all-dense network on the dense baseline is timed in every sweep too, and each layer keeps
-        // its faster sweep like the pruned networks: timed once, before the profile, a slow spell put
-        // the dense rows of a final table 20-30% off while the pruned ones were within 12%
+        // seconds, and it would hit both rounds of one network (the oracle keeps each network's faster
+        // sweep); the all-dense network is timed in every sweep too and each layer keeps its faster one
+        // (timed once, before the profile, a slow spell put the dense rows of a final table 20-30% off
+        // while the pruned ones were within 12%)
         Map<String, List<Double>> denseRuns = new LinkedHashMap<>();
         Function<PrunableLayer, Placement> allDense = l -> Placement.dense(dense);
         try (Progress progress = new Progress("in-network", (long) CALIBRATION_SWEEPS * densities.size() * blocks.size())) {
@@ -259,17 +259,16 @@ public final class LatencyOracle {
     }
 
     /**
-     * The dense side: the all-dense network's per-layer cost on {@code dense} (a first timing, replaced
-     * by the faster of the calibration sweeps' in {@link #inNetwork}), and the GEMM shape each
-     * searched layer has on the platform (from compiling, not timing, the network placed there).
-     * Platform overheads and the fixed cost are left 0: {@link #inNetwork} measures them.
+     * The GEMM shape of each searched layer on the dense baseline and on the platform, from compiling
+     * (not timing) the network placed on each. Costs are left 0: {@link #inNetwork} measures them, the
+     * dense ones included.
      */
-    private static Calibration measureDense(MultiLayerNetwork net, List<PrunableLayer> searched, SparsePlatform dense,
-            Function<PrunableLayer, Placement> onPlatform, int batch, int threads, Execution exec) {
+    private static Calibration gemmShapes(MultiLayerNetwork net, List<PrunableLayer> searched, SparsePlatform dense,
+            Function<PrunableLayer, Placement> onPlatform, int batch, Execution exec) {
         Set<String> names = searched.stream().map(PrunableLayer::name).collect(Collectors.toSet());
-        Timing denseTiming;
+        List<OpInfo> denseOps;
         try (SparseNetwork d = SparseNetwork.compile(net, l -> Placement.dense(dense), batch, exec)) {
-            denseTiming = d.timeBestOf(3, 3, 15, threads);
+            denseOps = d.ops();
         }
         List<OpInfo> platformOps;
         try (SparseNetwork s = SparseNetwork.compile(net,
@@ -278,9 +277,7 @@ public final class LatencyOracle {
         }
         Map<String, LayerCosts> costs = new LinkedHashMap<>();
         for (PrunableLayer l : searched) {
-            costs.put(l.name(), new LayerCosts(l.name(), gemmOf(platformOps, l),
-                    gemmOf(denseTiming.ops().stream().map(Timing.OpTime::op).toList(), l),
-                    denseTiming.layerMs(l.name()), 0.0));
+            costs.put(l.name(), new LayerCosts(l.name(), gemmOf(platformOps, l), gemmOf(denseOps, l), 0.0, 0.0));
         }
         return new Calibration(costs, 0.0, List.of());
     }
