@@ -285,15 +285,13 @@ public final class PruneAugSearch {
         // fine-tuned with the same budget: PruneAug answers with the fastest feasible one, by prediction
         // first, then, among those predicted within the prediction's error of the fastest, by measuring
         // them on the platform (a few seconds each)
-        Optional<SearchResult.Candidate> fastest = candidates.stream().filter(SearchResult.Candidate::feasible)
-                .min(java.util.Comparator.comparingDouble(SearchResult.Candidate::predictedMs));
+        Optional<SearchResult.Candidate> fastest = fastestFeasible();
         if (fastest.isPresent() && fastest.get().predictedMs() < oracle.networkMs(chosen) - 1e-9) {
             log.printf(Locale.ROOT, "a feasible %s candidate is predicted faster (%.3f ms vs %.3f ms): PruneAug takes it%n",
                     fastest.get().family(), fastest.get().predictedMs(), oracle.networkMs(chosen));
             chosen = fastest.get().plan();
             chosenFrom = " (the " + fastest.get().family() + " candidate: the fastest feasible plan the search fine-tuned)";
         }
-        awaitCalmMachine(platform, dense); // the finalists and the final table are measured on a calm machine
         Optional<SearchResult.Candidate> measuredFastest = fastestMeasuredFinalist(chosen, platform, dense);
         if (measuredFastest.isPresent()) {
             chosen = measuredFastest.get().plan();
@@ -315,6 +313,7 @@ public final class PruneAugSearch {
         }
         todo.add(new Measured("pruneaug", !prunes(chosen) ? "no pruned candidate met the budget: the dense network"
                 : "PruneAug's per-layer block shapes and sparsities" + chosenFrom, chosen));
+        awaitCalmMachine(platform, dense); // quick when the finalists just waited for it
         List<Timing> timings = timeInterleaved(todo.stream().map(Measured::plan).toList(), platform, dense,
                 FINAL_ROUNDS, 30, ROUND_GAP_MS);
         List<SearchResult.Network> networks = new ArrayList<>();
@@ -569,8 +568,7 @@ public final class PruneAugSearch {
         if (cfg.polishFineTunes() == 0) {
             return;
         }
-        Optional<SearchResult.Candidate> start = candidates.stream().filter(SearchResult.Candidate::feasible)
-                .min(java.util.Comparator.comparingDouble(SearchResult.Candidate::predictedMs));
+        Optional<SearchResult.Candidate> start = fastestFeasible();
         if (start.isEmpty()) {
             log.println("no feasible plan to polish");
             return;
@@ -635,6 +633,12 @@ public final class PruneAugSearch {
         return best;
     }
 
+    /** The feasible candidate fine-tuned so far with the lowest predicted latency. */
+    private Optional<SearchResult.Candidate> fastestFeasible() {
+        return candidates.stream().filter(SearchResult.Candidate::feasible)
+                .min(java.util.Comparator.comparingDouble(SearchResult.Candidate::predictedMs));
+    }
+
     private List<LayerAssignment> inSearchOrder(List<LayerAssignment> plan) {
         List<LayerAssignment> ordered = new ArrayList<>();
         for (PrunableLayer l : searched) {
@@ -669,9 +673,20 @@ public final class PruneAugSearch {
         if (finalists.size() < 2) {
             return Optional.empty();
         }
-        List<Timing> timed = timeInterleaved(finalists.stream().map(SearchResult.Candidate::plan).toList(), platform,
-                dense, FINALIST_ROUNDS, 20, 1_000);
-        double[] bestMs = timed.stream().mapToDouble(Timing::medianMs).toArray();
+        List<String> keys = finalists.stream().map(SearchResult.Candidate::key).toList();
+        Optional<List<Double>> cached = cache.finalistTimes(keys);
+        if (cached.isPresent()) {
+            log.println("  finalists measured before (cache/finalists.json): the answer stays the interrupted search's");
+        } else {
+            awaitCalmMachine(platform, dense);
+        }
+        List<Double> measured = cached.orElseGet(() -> {
+            List<Double> ms = timeInterleaved(finalists.stream().map(SearchResult.Candidate::plan).toList(), platform,
+                    dense, FINALIST_ROUNDS, 20, 1_000).stream().map(Timing::medianMs).toList();
+            cache.putFinalistTimes(keys, ms);
+            return ms;
+        });
+        double[] bestMs = measured.stream().mapToDouble(Double::doubleValue).toArray();
         SearchResult.Candidate winner = null;
         double winnerMs = Double.POSITIVE_INFINITY;
         double chosenMs = Double.NaN;
@@ -735,10 +750,8 @@ public final class PruneAugSearch {
                                 ? " waiting " + CALM_WAIT_MS / 1000 + " s for a calmer spell"
                                 : " measuring anyway (the prediction errors will show it)");
                 if (check < CALM_CHECKS) {
-                    try {
-                        Thread.sleep(CALM_WAIT_MS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
+                    pause(CALM_WAIT_MS);
+                    if (Thread.currentThread().isInterrupted()) {
                         return;
                     }
                 }

@@ -134,6 +134,33 @@ public final class SearchCache {
         return c;
     }
 
+    // ---- finalists ---------------------------------------------------------------------------
+
+    private Path finalistsFile() {
+        return dir.resolve("cache").resolve("finalists.json");
+    }
+
+    /**
+     * The measured milliseconds of a set of finalists (plan keys, in the order measured), if this search
+     * measured them before: a resumed search then answers as the interrupted one did, whatever the
+     * machine's state now.
+     */
+    public Optional<List<Double>> finalistTimes(List<String> keys) {
+        return Optional.ofNullable(finalists().get(String.join(",", keys)));
+    }
+
+    public void putFinalistTimes(List<String> keys, List<Double> ms) {
+        Map<String, List<Double>> all = new java.util.TreeMap<>(finalists());
+        all.put(String.join(",", keys), List.copyOf(ms));
+        Json.write(finalistsFile(), all);
+    }
+
+    private Map<String, List<Double>> finalists() {
+        return Files.isRegularFile(finalistsFile())
+                ? readJson(finalistsFile(), new TypeReference<Map<String, List<Double>>>() { })
+                : Map.of();
+    }
+
     // ---- fine-tuned candidates ---------------------------------------------------------------
 
     /** A stable key of a plan: the same assignments in any order give the same key. */
