@@ -1,6 +1,6 @@
 // Google Benchmark of the grid layout's non-GEMM operators (pruneaug/grid.h) on VGG's shapes, per
 // micro-batch of 4 images on one thread: what a lane of the micro-batched schedule runs.
-//   build/test/bench/bench_grid --benchmark_filter=MaxPool
+//   build/test/bench/bench_grid --benchmark_filter=MaxPool   (or Flatten)
 #include <benchmark/benchmark.h>
 
 #include <vector>
@@ -35,6 +35,23 @@ void BM_MaxPool2x2(benchmark::State& state) {
                  std::to_string(b));
 }
 BENCHMARK(BM_MaxPool2x2)->ArgsProduct({{0, 1, 2}, {4}})->Unit(benchmark::kMicrosecond);
+
+// The flatten that ends VGG's convolutional part: pool3's 128 x 3 x 3 grid of one micro-batch into
+// its 4 columns of the 1152 x 64 features x batch matrix of fc1.
+void BM_Flatten(benchmark::State& state) {
+  const int b = (int)state.range(0), ld = 64;
+  pa_grid g{128, b, 3, 3, 1, 0};
+  g.ldc = pa_grid_min_ldc(b, g.h, g.w, 1);
+  std::vector<float> x((size_t)g.c * g.ldc, 1.0f), y((size_t)g.c * g.h * g.w * ld);
+  for (auto _ : state) {
+    if (pa_f32_grid_flatten(&g, x.data(), y.data(), ld, 1) != 0) state.SkipWithError("flatten failed");
+    benchmark::DoNotOptimize(y.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetBytesProcessed(state.iterations() * (int64_t)g.c * b * g.h * g.w * (int64_t)sizeof(float));
+  state.SetLabel("128x3x3 b" + std::to_string(b) + " -> 1152x64");
+}
+BENCHMARK(BM_Flatten)->Arg(4)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 

@@ -84,11 +84,11 @@ TEST_P(GridTest, ImplicitGemmOffsetsGiveTheSameConvolution) {
         }
 }
 
-void check_maxpool(int kh, int kw, int sh, int sw, int threads, int h = 7, int w = 9) {
+void check_maxpool(int kh, int kw, int sh, int sw, int threads, int h = 7, int w = 9, int pad = 1) {
   const Images im = random_images(2, 3, h, w, 4);
   const int oh = (h - kh) / sh + 1, ow = (w - kw) / sw + 1;
-  const pa_grid in = make_grid(3, 2, h, w, 1);
-  const pa_grid out = make_grid(3, 2, oh, ow, 1);
+  const pa_grid in = make_grid(3, 2, h, w, pad);
+  const pa_grid out = make_grid(3, 2, oh, ow, pad);
   std::vector<float> d(in.c * in.ldc), o(out.c * out.ldc, 7.f);
   ASSERT_EQ(PA_OK, pa_f32_grid_from_nchw(im.data.data(), &in, d.data(), threads));
   ASSERT_EQ(PA_OK, pa_f32_grid_maxpool(&in, d.data(), kh, kw, sh, sw, &out, o.data(), threads));
@@ -102,9 +102,14 @@ void check_maxpool(int kh, int kw, int sh, int sw, int threads, int h = 7, int w
             for (int dy = 0; dy < kh; ++dy)
               for (int dx = 0; dx < kw; ++dx) want = std::max(want, im.at(bi, ci, sh * y + dy, sw * x + dx));
           }
+          if (pad == 0 && (y < 0 || y >= oh || x < 0 || x >= ow)) continue;  // no frame to check
           EXPECT_EQ(want, grid_at(out, o, ci, bi, y, x))
               << kh << "x" << kw << "/" << sh << "x" << sw << " c=" << ci << " b=" << bi << " y=" << y << " x=" << x;
         }
+  // every float of each channel's frame (guards, padding) is written: none of the 7s is left
+  const int64_t used = pa_grid_min_ldc(out.b, out.h, out.w, out.pad);
+  for (int ci = 0; ci < 3; ++ci)
+    for (int64_t i = 0; i < used; ++i) ASSERT_NE(7.f, o[ci * out.ldc + i]) << "c=" << ci << " i=" << i;
 }
 
 TEST_P(GridTest, MaxPoolMatchesDirectPooling) {
@@ -114,6 +119,9 @@ TEST_P(GridTest, MaxPoolMatchesDirectPooling) {
   check_maxpool(2, 2, 2, 2, GetParam(), 6, 28);
   check_maxpool(2, 2, 2, 2, GetParam(), 5, 17);
   check_maxpool(2, 2, 2, 2, GetParam(), 7, 7);
+  // the padding of the plane-at-once 2x2 writer: none, and wider than the window needs
+  check_maxpool(2, 2, 2, 2, GetParam(), 6, 10, 0);
+  check_maxpool(2, 2, 2, 2, GetParam(), 7, 9, 2);
 }
 
 TEST_P(GridTest, Im2colMatchesDirectGather) {
@@ -138,25 +146,37 @@ TEST_P(GridTest, Im2colMatchesDirectGather) {
 }
 
 TEST_P(GridTest, FromRowsAndFlattenFollowDl4jOrder) {
-  const int c = 3, b = 4, h = 2, w = 3;
-  std::vector<float> rows(c * b * h * w);
-  for (size_t i = 0; i < rows.size(); ++i) rows[i] = (float)i;
-  const pa_grid g = make_grid(c, b, h, w, 1);
-  std::vector<float> d(g.c * g.ldc, 9.f);
-  ASSERT_EQ(PA_OK, pa_f32_grid_from_rows(rows.data(), b * h * w, &g, d.data(), GetParam()));
-  std::vector<float> flat(c * h * w * b);
-  ASSERT_EQ(PA_OK, pa_f32_grid_flatten(&g, d.data(), flat.data(), b, GetParam()));
-  for (int ci = 0; ci < c; ++ci)
-    for (int bi = 0; bi < b; ++bi)
-      for (int y = 0; y < h; ++y)
-        for (int x = 0; x < w; ++x) {
-          const float v = rows[ci * b * h * w + (bi * h + y) * w + x];
-          EXPECT_EQ(v, grid_at(g, d, ci, bi, y, x));
-          EXPECT_EQ(v, flat[((ci * h + y) * w + x) * b + bi]);  // feature (c, y, x) of image b
-        }
-  ASSERT_EQ(PA_OK, pa_f32_grid_zero_padding(&g, d.data(), GetParam()));
-  EXPECT_EQ(0.f, grid_at(g, d, 1, 1, 0, w));
-  EXPECT_EQ(0.f, grid_at(g, d, 1, 1, h, 0));
+  struct Case {
+    int c, b, h, w, pad, ld;
+  };
+  // images in fours and a scalar tail; rows of 1, 2 and 0 four-column blocks (padding read or not);
+  // a leading dimension wider than the batch (a micro-batch's columns of the whole batch)
+  for (const Case k : {Case{3, 4, 2, 3, 1, 4}, Case{2, 6, 3, 7, 1, 9}, Case{2, 5, 2, 3, 0, 5}, Case{2, 4, 3, 6, 2, 8}}) {
+    const int c = k.c, b = k.b, h = k.h, w = k.w;
+    std::vector<float> rows(c * b * h * w);
+    for (size_t i = 0; i < rows.size(); ++i) rows[i] = (float)i;
+    const pa_grid g = make_grid(c, b, h, w, k.pad);
+    std::vector<float> d(g.c * g.ldc, 9.f);
+    ASSERT_EQ(PA_OK, pa_f32_grid_from_rows(rows.data(), b * h * w, &g, d.data(), GetParam()));
+    std::vector<float> flat(c * h * w * k.ld, -1.f);
+    ASSERT_EQ(PA_OK, pa_f32_grid_flatten(&g, d.data(), flat.data(), k.ld, GetParam()));
+    for (int ci = 0; ci < c; ++ci)
+      for (int bi = 0; bi < b; ++bi)
+        for (int y = 0; y < h; ++y)
+          for (int x = 0; x < w; ++x) {
+            const float v = rows[ci * b * h * w + (bi * h + y) * w + x];
+            EXPECT_EQ(v, grid_at(g, d, ci, bi, y, x));
+            // feature (c, y, x) of image b
+            EXPECT_EQ(v, flat[((ci * h + y) * w + x) * k.ld + bi]) << "case w=" << w << " pad=" << k.pad;
+          }
+    for (int f = 0; f < c * h * w; ++f)
+      for (int j = b; j < k.ld; ++j) ASSERT_EQ(-1.f, flat[f * k.ld + j]) << "column " << j << " is not the batch's";
+    if (k.pad > 0) {
+      ASSERT_EQ(PA_OK, pa_f32_grid_zero_padding(&g, d.data(), GetParam()));
+      EXPECT_EQ(0.f, grid_at(g, d, 1, 1, 0, w));
+      EXPECT_EQ(0.f, grid_at(g, d, 1, 1, h, 0));
+    }
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Threads, GridTest, ::testing::Values(1, 2, 3));
