@@ -118,6 +118,7 @@ public final class SearchOutputs {
             md.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %s | %s | %.3f | %.3f |%n", l.layer(), l.block(),
                     l.sparsity(), l.gemm(), l.kernel(), l.predictedMs(), l.denseMs()));
         }
+        md.append(floorLine(r));
         if (r.agreement() != null) {
             md.append(String.format(Locale.ROOT, "%nSparse runtime vs DL4J on the %d test images: same class for %.2f%%,"
                     + " largest probability difference %.2e.%n", r.agreement().images(),
@@ -151,5 +152,21 @@ public final class SearchOutputs {
         }
         md.append("\n![accuracy vs latency](").append(PLOT).append(")\n");
         return md.toString();
+    }
+
+    /**
+     * The part of PruneAug's predicted latency outside its assignment table (pooling, flatten, the
+     * layers left to the dense baseline, softmax): the same in every network of the run, so it
+     * bounds every ratio between them. Empty when the run has no PruneAug network.
+     */
+    static String floorLine(SearchResult r) {
+        double layers = r.assignment().stream().mapToDouble(SearchResult.LayerChoice::predictedMs).sum();
+        return r.networks().stream().filter(n -> n.name().equals("pruneaug")).findFirst()
+                .filter(n -> n.predictedMs() > layers)
+                .map(n -> String.format(Locale.ROOT, "%nThe operators outside this table (pooling, flatten, layers left to the"
+                        + " dense baseline, softmax) are predicted at %.3f of the network's %.3f ms (%.0f%%), the same in"
+                        + " every network above: no block choice removes them.%n", n.predictedMs() - layers, n.predictedMs(),
+                        100 * (n.predictedMs() - layers) / n.predictedMs()))
+                .orElse("");
     }
 }

@@ -76,7 +76,7 @@ class PruneAugSearchTest {
     }
 
     @Test
-    void respectsTheBudgetAndResumesFromItsDirectory() {
+    void respectsTheBudgetAndResumesFromItsDirectory() throws IOException {
         Path out = tmp.resolve("search");
         SearchResult first = PruneAugSearch.run(config(out, "cpu-generic", 2.0), platforms, quiet());
         for (SearchResult.Candidate c : first.candidates()) {
@@ -116,6 +116,12 @@ class PruneAugSearchTest {
             assertTrue(Files.isRegularFile(out.resolve(f)), f);
         }
         assertEquals(pruned, Files.isRegularFile(out.resolve(SearchOutputs.MODEL)));
+        // the report says how much of PruneAug's latency lies outside its per-layer table
+        double layerMs = first.assignment().stream().mapToDouble(SearchResult.LayerChoice::predictedMs).sum();
+        double networkMs = chosen.predictedMs();
+        String report = Files.readString(out.resolve(SearchOutputs.REPORT));
+        assertEquals(networkMs > layerMs, report.contains(String.format(java.util.Locale.ROOT,
+                "predicted at %.3f of the network's %.3f ms", networkMs - layerMs, networkMs)), report);
 
         // the same search again: everything expensive comes from the directory
         SearchResult again = PruneAugSearch.run(config(out, "cpu-generic", 2.0), platforms, quiet());
