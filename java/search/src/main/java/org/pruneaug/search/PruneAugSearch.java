@@ -743,6 +743,12 @@ public final class PruneAugSearch {
                 if (ms <= predicted * CALM_FACTOR) {
                     log.printf(Locale.ROOT, "machine check %d: dense %.3f ms (calibrated %.3f ms): measuring%n", check, ms,
                             predicted);
+                    if (ms * CALM_FACTOR < predicted) {
+                        // a calibration from a slower state of the machine (often: a resumed search)
+                        log.printf(Locale.ROOT, "  the machine runs %.0f%% faster than when it was calibrated: the"
+                                + " predictions will read high; delete %s to calibrate again%n", 100 * (1 - ms / predicted),
+                                cache.calibrationFile());
+                    }
                     return;
                 }
                 log.printf(Locale.ROOT, "machine check %d: dense %.3f ms, %.0f%% above its calibrated %.3f ms:%s%n", check,

@@ -119,7 +119,8 @@ public final class SearchCache {
 
     // ---- latency calibration -----------------------------------------------------------------
 
-    private Path calibrationFile() {
+    /** Where the latency calibration is kept: deleting it makes a resumed search calibrate again. */
+    Path calibrationFile() {
         return dir.resolve("cache").resolve("calibration.json");
     }
 
