@@ -277,6 +277,7 @@ public final class PruneAugSearch {
             }
         }
 
+        earlierFineTunes();
         phase("polish");
         polish(options);
 
@@ -546,6 +547,36 @@ public final class PruneAugSearch {
     private boolean feasibleUniform(String family, BlockShape block, double sparsity) {
         List<LayerAssignment> plan = uniform(block, sparsity);
         return feasible(family, plan, planDamage(plan));
+    }
+
+    /**
+     * Plans an earlier run of this search fine-tuned in its directory but this run did not probe: a
+     * resumed search that calibrated again (its calibration deleted, or measured in another state of
+     * the machine) walks another frontier and would otherwise forget them. Their accuracy is known,
+     * so they become candidates ("earlier"), predicted with this run's calibration. None in a fresh
+     * directory or in a resumed search with the same calibration (it probes the same plans again).
+     */
+    private void earlierFineTunes() {
+        java.util.Set<String> known = new java.util.HashSet<>();
+        candidates.forEach(c -> known.add(c.key()));
+        for (SearchCache.FineTuned f : cache.allFineTuned()) {
+            if (known.contains(f.key())) {
+                continue;
+            }
+            List<LayerAssignment> plan = new ArrayList<>();
+            for (PrunableLayer l : searched) {
+                Optional<LayerAssignment> a = f.plan().stream().filter(x -> x.layer().equals(l.name())).findFirst();
+                LayerAssignment unpruned = a.isPresent() ? null : oracle.fastestUnpruned(l.name());
+                a.or(() -> Optional.ofNullable(unpruned)).ifPresent(plan::add);
+            }
+            boolean ok = f.validationAccuracy() >= floor;
+            candidates.add(new SearchResult.Candidate("earlier", f.key(), plan, oracle.networkMs(plan), planDamage(plan),
+                    f.validationAccuracy(), ok, f.seconds()));
+            fineTunesReused++;
+            log.printf(Locale.ROOT, "  %-16s predicted %7.3f ms, validation %.2f%% %s: %s (fine-tuned by an earlier run)%n",
+                    "earlier", oracle.networkMs(plan), 100 * f.validationAccuracy(),
+                    ok ? "meets the budget" : "misses the budget", describe(plan));
+        }
     }
 
     // ---- local polish ------------------------------------------------------------------------

@@ -195,6 +195,20 @@ public final class SearchCache {
         return Optional.of(readJson(f, new TypeReference<FineTuned>() { }));
     }
 
+    /** Every finished fine-tuning in the directory (record and model both written), in key order. */
+    public List<FineTuned> allFineTuned() {
+        Path d = dir.resolve("cache").resolve("finetune");
+        if (!Files.isDirectory(d)) {
+            return List.of();
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(d)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted()
+                    .map(n -> fineTuned(n.substring(0, n.length() - ".json".length()))).flatMap(Optional::stream).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + d, e);
+        }
+    }
+
     /** Records a fine-tuning whose model was already written to {@link #fineTunedModel}. */
     public void putFineTuned(FineTuned f) {
         Json.write(fineTunedFile(f.key()), f);

@@ -71,7 +71,8 @@ public final class SearchOutputs {
         for (SearchResult.Candidate c : r.candidates()) {
             byFamily.computeIfAbsent(c.family().startsWith("uniform") ? "uniform block candidates"
                     : c.family().equals("pruneaug") ? "PruneAug candidates"
-                    : c.family().equals("pruneaug-polish") ? "PruneAug polish candidates" : c.family() + " candidates",
+                    : c.family().equals("pruneaug-polish") ? "PruneAug polish candidates"
+                    : c.family().equals("earlier") ? "fine-tuned by an earlier run" : c.family() + " candidates",
                     k -> new ArrayList<>()).add(c);
         }
         byFamily.forEach((name, cs) -> series.add(new ScatterChart.Points(name,

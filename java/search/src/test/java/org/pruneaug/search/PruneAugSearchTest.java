@@ -129,6 +129,8 @@ class PruneAugSearchTest {
         assertEquals(0, again.cost().cheapEvaluations());
         assertEquals(first.cost().fineTunes() + first.cost().fineTunesReused(), again.cost().fineTunesReused());
         assertEquals(chosen.plan(), again.networks().get(again.networks().size() - 1).plan());
+        // same calibration, same frontier: every cached fine-tune is probed again, none is "earlier"
+        assertTrue(again.candidates().stream().noneMatch(c -> c.family().equals("earlier")));
 
         // another search in the same directory is refused, and nothing there is touched
         long before = out.resolve(SearchOutputs.RESULT).toFile().lastModified();
