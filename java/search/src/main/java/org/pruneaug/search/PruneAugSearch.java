@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.pruneaug.core.BlockShape;
 import org.pruneaug.core.InvalidInputException;
@@ -437,15 +438,23 @@ public final class PruneAugSearch {
      * {@link #denseOnBestKernels}, so that baselines and PruneAug run unpruned layers alike.
      */
     private List<LayerAssignment> uniform(BlockShape block, double sparsity) {
+        return completed(l -> pruned.contains(l) ? new LayerAssignment(l.name(), block, sparsity) : null);
+    }
+
+    /**
+     * A whole plan in search order: each searched layer's {@code choice}, or, where it has none
+     * (null), the layer unpruned where it runs fastest (on the platform at density 1, or on the
+     * dense baseline, which a plan leaves implicit).
+     */
+    private List<LayerAssignment> completed(Function<PrunableLayer, LayerAssignment> choice) {
         List<LayerAssignment> plan = new ArrayList<>();
         for (PrunableLayer l : searched) {
-            if (pruned.contains(l)) {
-                plan.add(new LayerAssignment(l.name(), block, sparsity));
-            } else {
-                LayerAssignment a = oracle.fastestUnpruned(l.name());
-                if (a != null) {
-                    plan.add(a);
-                }
+            LayerAssignment a = choice.apply(l);
+            if (a == null) {
+                a = oracle.fastestUnpruned(l.name());
+            }
+            if (a != null) {
+                plan.add(a);
             }
         }
         return plan;
@@ -560,22 +569,12 @@ public final class PruneAugSearch {
         java.util.Set<String> known = new java.util.HashSet<>();
         candidates.forEach(c -> known.add(c.key()));
         for (SearchCache.FineTuned f : cache.allFineTuned()) {
-            if (known.contains(f.key())) {
-                continue;
+            if (!known.contains(f.key())) {
+                // the cached fine-tune answers feasible(): no fine-tuning here
+                List<LayerAssignment> plan = completed(l -> f.plan().stream().filter(a -> a.layer().equals(l.name()))
+                        .findFirst().orElse(null));
+                feasible("earlier", plan, planDamage(plan));
             }
-            List<LayerAssignment> plan = new ArrayList<>();
-            for (PrunableLayer l : searched) {
-                Optional<LayerAssignment> a = f.plan().stream().filter(x -> x.layer().equals(l.name())).findFirst();
-                LayerAssignment unpruned = a.isPresent() ? null : oracle.fastestUnpruned(l.name());
-                a.or(() -> Optional.ofNullable(unpruned)).ifPresent(plan::add);
-            }
-            boolean ok = f.validationAccuracy() >= floor;
-            candidates.add(new SearchResult.Candidate("earlier", f.key(), plan, oracle.networkMs(plan), planDamage(plan),
-                    f.validationAccuracy(), ok, f.seconds()));
-            fineTunesReused++;
-            log.printf(Locale.ROOT, "  %-16s predicted %7.3f ms, validation %.2f%% %s: %s (fine-tuned by an earlier run)%n",
-                    "earlier", oracle.networkMs(plan), 100 * f.validationAccuracy(),
-                    ok ? "meets the budget" : "misses the budget", describe(plan));
         }
     }
 
