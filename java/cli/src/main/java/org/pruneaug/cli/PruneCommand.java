@@ -89,6 +89,12 @@ public final class PruneCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "R.json", description = "Write the report (per layer and accuracies) as JSON.")
     Path json;
 
+    @Option(names = "--permute-rows", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Reorder each layer's output channels (and the next layer's inputs: the same function)"
+                    + " before pruning it with blocks taller than one row, so that each block groups rows whose"
+                    + " important weights share columns (default: on; --no-permute-rows keeps the stored order).")
+    boolean permuteRows = true;
+
     /** Accuracy on the validation split and the test set. */
     public record Accuracies(Accuracy validation, Accuracy test) {
     }
@@ -126,8 +132,13 @@ public final class PruneCommand implements Callable<Integer> {
         DataSplit split = data.load();
         Accuracies dense = denseAccuracy(loaded, split);
         long t0 = System.nanoTime();
-        Pruning scored = Pruning.score(loaded.network(), pruner, split.train(), seed);
+        Pruning scored = Pruning.score(loaded.network(), pruner, split.train(), seed, permuteRows);
         PrunedNetwork pruned = scored.apply(plan);
+        java.util.Set<String> reordered = scored.rowOrders(plan).keySet();
+        if (!reordered.isEmpty()) {
+            System.out.println("output channels reordered before block pruning (the next layer's inputs follow: same"
+                    + " function): " + String.join(", ", reordered));
+        }
         double scoringSeconds = (System.nanoTime() - t0) / 1e9;
         Accuracies before = evaluate(pruned, split);
         Accuracies after = null;

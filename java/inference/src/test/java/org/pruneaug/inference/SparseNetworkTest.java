@@ -1,6 +1,7 @@
 package org.pruneaug.inference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -85,8 +86,10 @@ class SparseNetworkTest {
     @EnumSource(ZooModel.class)
     void microBatchedScheduleAgreesWithDl4jAndKeepsTheOps(ZooModel model) {
         MultiLayerNetwork net = model.build(11);
-        Pruning scored = Pruning.score(net, Pruner.byName("magnitude"), images, 11);
+        // output channels reordered before block pruning: the runtime sees ordinary 4x1 blocks
+        Pruning scored = Pruning.score(net, Pruner.byName("magnitude"), images, 11, true);
         PrunedNetwork p = scored.apply(Pruning.uniform(GemmView.layers(net), BlockShape.parse("4x1"), 0.7));
+        assertFalse(scored.rowOrders(p.plan()).isEmpty(), "some layer is reordered");
         List<OpInfo> layerByLayer;
         try (SparseNetwork s = SparseNetwork.compile(p.network(), placements(p, avx2), 48)) {
             layerByLayer = s.ops();

@@ -29,21 +29,40 @@ public final class Pruning {
     private final long seed;
     private final List<PrunableLayer> layers;
     private final Map<String, float[]> scores;
+    private final boolean permuteRows;
+    /** Row orders found so far: "layer block sparsity producer-order" -> order. */
+    private final Map<String, int[]> orderMemo = new java.util.concurrent.ConcurrentHashMap<>();
     private MultiLayerNetwork scratch;
 
     private Pruning(MultiLayerNetwork dense, Pruner pruner, long seed, List<PrunableLayer> layers,
-                    Map<String, float[]> scores) {
+                    Map<String, float[]> scores, boolean permuteRows) {
         this.dense = dense;
         this.pruner = pruner;
         this.seed = seed;
         this.layers = List.copyOf(layers);
         this.scores = scores;
+        this.permuteRows = permuteRows;
     }
 
     /** Scores every prunable layer of {@code dense}; {@code data} is training data (Taylor's batches). */
     public static Pruning score(MultiLayerNetwork dense, Pruner pruner, LabeledImages data, long seed) {
+        return score(dense, pruner, data, seed, false);
+    }
+
+    /**
+     * The same, and with {@code permuteRows} every layer pruned with blocks taller than one row first
+     * reorders its output channels ({@link RowPermutation}, with the next layer's inputs to match, so
+     * the dense function is unchanged) to group rows whose important weights share columns: the pruned
+     * networks {@link #apply} makes are then stored in that order, their masks contiguous blocks in it.
+     */
+    public static Pruning score(MultiLayerNetwork dense, Pruner pruner, LabeledImages data, long seed,
+                                boolean permuteRows) {
         List<PrunableLayer> layers = GemmView.layers(dense);
-        return new Pruning(dense, pruner, seed, layers, pruner.scores(dense, layers, data, seed));
+        return new Pruning(dense, pruner, seed, layers, pruner.scores(dense, layers, data, seed), permuteRows);
+    }
+
+    public boolean permutesRows() {
+        return permuteRows;
     }
 
     public List<PrunableLayer> layers() {
@@ -68,10 +87,77 @@ public final class Pruning {
         return scores.get(layer);
     }
 
-    /** The mask one assignment gives, without touching any network (cheap: no copy, no evaluation). */
+    /**
+     * The mask one assignment gives on the dense network's own row order, without touching any
+     * network (cheap: no copy, no evaluation): its block count, what latency depends on, is that of
+     * the plans {@link #apply} makes (their rows may be reordered first).
+     */
     public LayerMask mask(LayerAssignment a) {
         PrunableLayer l = GemmView.layer(layers, a.layer());
         return BlockSelection.select(a, scores.get(l.name()), l.rows(), l.cols());
+    }
+
+    /**
+     * The row order each layer of the plan is stored in (layers left in their order are absent): in
+     * network order, a layer pruned with blocks of more than one row, whose outputs feed the next
+     * prunable layer through channel-wise layers only, gets the order that keeps most importance, on
+     * its scores with columns already in its producer's new order.
+     */
+    public Map<String, int[]> rowOrders(List<LayerAssignment> plan) {
+        Map<String, int[]> out = new LinkedHashMap<>();
+        if (!permuteRows) {
+            return out;
+        }
+        PrunableLayer previous = null;
+        for (PrunableLayer l : layers) {
+            LayerAssignment a = plan.stream().filter(x -> x.layer().equals(l.name())).findFirst().orElse(null);
+            if (a != null && a.sparsity() > 0 && a.block().rows() > 1 && NetworkPermutation.permutable(dense, layers, l)) {
+                int[] producer = previous == null ? null : out.get(previous.name());
+                String key = l.name() + " " + a.block() + " " + a.sparsity() + " "
+                        + (producer == null ? "-" : java.util.Arrays.toString(producer));
+                PrunableLayer prev = previous;
+                int[] order = orderMemo.computeIfAbsent(key, k -> RowPermutation.find(
+                        scoresIn(l, null, prev, producer), l.rows(), l.cols(), a.block(), a.sparsity()));
+                if (!RowPermutation.isIdentity(order)) {
+                    out.put(l.name(), order);
+                }
+            }
+            previous = l;
+        }
+        return out;
+    }
+
+    /** A layer's scores with its rows in {@code own} order and its columns in its producer's. */
+    private float[] scoresIn(PrunableLayer l, int[] own, PrunableLayer producer, int[] producerOrder) {
+        float[] s = scores.get(l.name());
+        if (producerOrder != null) {
+            s = RowPermutation.permuteColumnGroups(s, l.rows(), l.cols(), producerOrder, l.cols() / producer.rows());
+        }
+        return own == null ? s : RowPermutation.permuteRows(s, l.rows(), l.cols(), own);
+    }
+
+    /** The plan's masks in the row orders of {@code orders}. */
+    private Map<String, LayerMask> masks(List<LayerAssignment> plan, Map<String, int[]> orders) {
+        Map<String, LayerMask> masks = new LinkedHashMap<>();
+        for (LayerAssignment a : plan) {
+            PrunableLayer l = GemmView.layer(layers, a.layer());
+            int at = layers.indexOf(l);
+            PrunableLayer producer = at > 0 ? layers.get(at - 1) : null;
+            int[] producerOrder = producer == null ? null : orders.get(producer.name());
+            float[] s = scoresIn(l, orders.get(l.name()), producer, producerOrder);
+            masks.put(a.layer(), BlockSelection.select(a, s, l.rows(), l.cols()));
+        }
+        return masks;
+    }
+
+    /** Reorders {@code net}'s layers (a copy of the dense network) as {@code orders} says, in network order. */
+    private void reorder(MultiLayerNetwork net, Map<String, int[]> orders) {
+        for (PrunableLayer l : layers) {
+            int[] order = orders.get(l.name());
+            if (order != null) {
+                NetworkPermutation.apply(net, layers, l, order);
+            }
+        }
     }
 
     /**
@@ -81,12 +167,15 @@ public final class Pruning {
      */
     public PrunedNetwork apply(List<LayerAssignment> plan) {
         checkPlan(plan, layers);
-        Map<String, LayerMask> masks = new LinkedHashMap<>();
-        for (LayerAssignment a : plan) {
-            masks.put(a.layer(), mask(a));
+        Map<String, int[]> orders = rowOrders(plan);
+        MultiLayerNetwork start = dense;
+        if (!orders.isEmpty()) {
+            // the dense network in the plan's row order: what a gradual pruner restarts from
+            start = dense.clone();
+            reorder(start, orders);
         }
-        return new PrunedNetwork(OneDnn.attach(dense.clone()), dense, this::teacherTargets, pruner, seed, layers,
-                List.copyOf(plan), masks);
+        return new PrunedNetwork(OneDnn.attach(start.clone()), start, this::teacherTargets, pruner, seed, layers,
+                List.copyOf(plan), masks(plan, orders));
     }
 
     /**
@@ -108,10 +197,14 @@ public final class Pruning {
             scratch = OneDnn.attach(dense.clone());
         }
         scratch.setParams(dense.params());
+        Map<String, int[]> orders = rowOrders(plan);
+        reorder(scratch, orders);
+        Map<String, LayerMask> masks = masks(plan, orders);
         for (LayerAssignment a : plan) {
             if (a.sparsity() > 0) {
                 PrunableLayer l = GemmView.layer(layers, a.layer());
-                scratch.getLayer(l.index()).getParam("W").muli(GemmView.toParamLayout(scratch, l, mask(a).elementMask()));
+                scratch.getLayer(l.index()).getParam("W").muli(GemmView.toParamLayout(scratch, l,
+                        masks.get(a.layer()).elementMask()));
             }
         }
         return Evaluator.evaluate(scratch, images);

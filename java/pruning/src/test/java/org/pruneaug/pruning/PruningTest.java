@@ -112,6 +112,51 @@ class PruningTest {
     }
 
     @Test
+    void reorderedRowsKeepTheFunctionAndTheBlocks() {
+        List<LayerAssignment> plan = List.of(
+                new LayerAssignment("conv1", new BlockShape(4, 1), 0.5),
+                new LayerAssignment("conv2", new BlockShape(4, 2), 0.8),
+                new LayerAssignment("fc1", new BlockShape(8, 1), 0.9));
+        Pruning permuting = Pruning.score(lenet, new MagnitudePruner(), train, 1, true);
+        java.util.Map<String, int[]> orders = permuting.rowOrders(plan);
+        assertTrue(orders.containsKey("conv1") && orders.containsKey("fc1"), "reordered: " + orders.keySet());
+        // the reordered dense network computes the same function (its masks aside)
+        PrunedNetwork p = permuting.apply(plan.stream().map(a -> new LayerAssignment(a.layer(), a.block(), 0.0)).toList());
+        LabeledImages some = data.validation().head(500);
+        float[] before = Evaluator.probabilities(lenet, some);
+        float[] after = Evaluator.probabilities(p.network(), some);
+        for (int i = 0; i < before.length; i++) {
+            assertEquals(before[i], after[i], 1e-5, "probability " + i);
+        }
+        // pruned: each layer's zeros are whole blocks of its shape in the stored order, at its sparsity,
+        // and no less importance survives than without reordering
+        Pruning plain = Pruning.score(lenet, new MagnitudePruner(), train, 1, false);
+        PrunedNetwork reordered = permuting.apply(plan);
+        PrunedNetwork stored = plain.apply(plan);
+        assertTrue(plain.rowOrders(plan).isEmpty());
+        for (LayerAssignment a : plan) {
+            PrunableLayer l = GemmView.layer(reordered.layers(), a.layer());
+            float[] w = GemmView.weights(reordered.network(), l);
+            LayerMask blocks = LayerMask.fromWeights(l.name(), w, l.rows(), l.cols(), a.block(), a.sparsity());
+            assertEquals(reordered.mask(a.layer()).prunedWeights(), blocks.prunedWeights(), a + ": zeros are whole blocks");
+            long target = Math.round(a.sparsity() * l.weightCount());
+            assertTrue(Math.abs(blocks.prunedWeights() - target) <= a.block().size() / 2, a + ": " + blocks.prunedWeights()
+                    + " zeros, target " + target);
+        }
+        assertTrue(keptMagnitude(reordered, "fc1") > keptMagnitude(stored, "fc1"), "fc1 keeps more magnitude reordered");
+        // the cheap fidelity evaluates the network apply() makes
+        assertEquals(Evaluator.evaluate(reordered.network(), some).accuracy(), permuting.fidelity(plan, some).accuracy(), 1e-9);
+    }
+
+    private static double keptMagnitude(PrunedNetwork p, String layer) {
+        double sum = 0;
+        for (float v : GemmView.weights(p.network(), GemmView.layer(p.layers(), layer))) {
+            sum += Math.abs(v);
+        }
+        return sum;
+    }
+
+    @Test
     void eachLayerReachesItsOwnSparsity() {
         PrunedNetwork p = Pruning.score(lenet, new MagnitudePruner(), train, 1).apply(LENET_PLAN);
         for (LayerAssignment a : LENET_PLAN) {
