@@ -103,6 +103,12 @@ public final class SearchCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed = 1;
 
+    @Option(names = "--permute-rows", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Reorder each layer's output channels (and the next layer's inputs: the same function)"
+                    + " before pruning it with blocks taller than one row, so that each block groups rows whose"
+                    + " important weights share columns (default: on; --no-permute-rows keeps the stored order).")
+    boolean permuteRows = true;
+
     @Override
     public Integer call() {
         Pruner.byName(method); // unknown method: error before any work
@@ -116,7 +122,7 @@ public final class SearchCommand implements Callable<Integer> {
         String target = PlatformArgs.available(platforms, platform).id();
         SearchConfig cfg = new SearchConfig(model, target, densePlatform, method, maxAccuracyLoss, threads, batch, microBatch, out,
                 data.dataDir, sparsities, blockList, budget, sensitivityImages, frontierSize, maxFineTunes,
-                polishFineTunes, seed);
+                polishFineTunes, seed, permuteRows);
         SearchResult r = PruneAugSearch.run(cfg, platforms, System.err);
         printTable(r);
         return PruneAugCli.EXIT_OK;

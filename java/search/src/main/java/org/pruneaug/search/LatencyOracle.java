@@ -205,6 +205,20 @@ public final class LatencyOracle {
     }
 
     /**
+     * The same latency tables calibrated again on the machine as it is now, for {@code only} blocks at
+     * {@code densities} (the networks about to be measured), nothing cached: on a shared VM the machine
+     * can run 20-30% faster or slower an hour after the search's calibration, and then every prediction
+     * of the final table is off by that much whatever the model's quality. Blocks not given keep no
+     * correction (factor 1): use the result only for plans made of the given blocks.
+     */
+    public LatencyOracle recalibrated(MultiLayerNetwork net, List<PrunableLayer> searched, SparsePlatform dense,
+            Probe probe, List<BlockShape> only, List<Double> densities, int batch, int threads, Execution exec) {
+        Calibration base = new Calibration(layers, fixedMs, List.of());
+        return new LatencyOracle(model, inNetwork(net, searched, dense, probe, only, densities, base, batch, threads,
+                exec), blocks);
+    }
+
+    /**
      * Per block and density of the grid: each searched layer's GEMM time inside the network; the
      * non-GEMM costs (pooling, relayouts, the output layer) become the medians over all these runs,
      * since they too depend on what ran before them.

@@ -90,6 +90,9 @@ public final class PruneAugSearch {
     private int fineTunes;
     private int fineTunesReused;
     private long phaseStart;
+    private LatencyOracle.Probe probe;
+    /** Where the final table's predictions come from (the search's calibration, or a fresh one). */
+    private String predictionSource = "the search's calibration";
 
     private PruneAugSearch(SearchConfig cfg, Platforms platforms, PrintStream log) {
         this.cfg = cfg;
@@ -154,11 +157,11 @@ public final class PruneAugSearch {
                 pruned.stream().map(PrunableLayer::name).toList(), blocks.size(), cfg.sparsities().size());
 
         phase("scoring");
-        pruning = Pruning.score(net, pruner, data.train(), cfg.seed());
+        pruning = Pruning.score(net, pruner, data.train(), cfg.seed(), cfg.permuteRows());
 
         phase("latency");
         Path tableFile = Profiler.defaultTableFile(platforms, platform, cfg.threads());
-        LatencyOracle.Probe probe = (block, sparsity) -> {
+        probe = (block, sparsity) -> {
             List<LayerAssignment> plan = searched.stream()
                     .map(l -> new LayerAssignment(l.name(), block, pruned.contains(l) ? sparsity : 0.0)).toList();
             return Placements.of(plan, name -> pruning.mask(plan.stream().filter(a -> a.layer().equals(name))
@@ -315,7 +318,8 @@ public final class PruneAugSearch {
         }
         todo.add(new Measured("pruneaug", !prunes(chosen) ? "no pruned candidate met the budget: the dense network"
                 : "PruneAug's per-layer block shapes and sparsities" + chosenFrom, chosen));
-        awaitCalmMachine(platform, dense); // quick when the finalists just waited for it
+        double denseNow = awaitCalmMachine(platform, dense); // quick when the finalists just waited for it
+        recalibrateIfMoved(denseNow, todo.stream().map(Measured::plan).toList(), dense);
         List<Timing> timings = timeInterleaved(todo.stream().map(Measured::plan).toList(), platform, dense,
                 FINAL_ROUNDS, 30, ROUND_GAP_MS);
         List<SearchResult.Network> networks = new ArrayList<>();
@@ -378,7 +382,9 @@ public final class PruneAugSearch {
         m.put("frontier_size", cfg.frontierSize());
         m.put("max_finetunes", cfg.maxFineTunes());
         m.put("seed", cfg.seed());
+        m.put("permute_rows", cfg.permuteRows());
         m.put("platform_versions", platform.libraryVersions());
+        m.put("predictions", predictionSource);
         return m;
     }
 
@@ -765,21 +771,16 @@ public final class PruneAugSearch {
      * different machine from the one the latency model was calibrated on (the calibration keeps the
      * calmer of two sweeps for the same reason). The wait changes no number; the log says how long.
      */
-    private void awaitCalmMachine(SparsePlatform platform, SparsePlatform dense) {
+    private double awaitCalmMachine(SparsePlatform platform, SparsePlatform dense) {
         double predicted = oracle.networkMs(List.of());
+        double ms = predicted;
         try (SparseNetwork net = compile(List.of(), networkOf(List.of()), platform, dense, exec)) {
             for (int check = 1; check <= CALM_CHECKS; check++) {
-                double ms = net.time(check == 1 ? 5 : 2, 20, cfg.threads()).medianMs();
+                ms = net.time(check == 1 ? 5 : 2, 20, cfg.threads()).medianMs();
                 if (ms <= predicted * CALM_FACTOR) {
                     log.printf(Locale.ROOT, "machine check %d: dense %.3f ms (calibrated %.3f ms): measuring%n", check, ms,
                             predicted);
-                    if (ms * CALM_FACTOR < predicted) {
-                        // a calibration from a slower state of the machine (often: a resumed search)
-                        log.printf(Locale.ROOT, "  the machine runs %.0f%% faster than when it was calibrated: the"
-                                + " predictions will read high; delete %s to calibrate again%n", 100 * (1 - ms / predicted),
-                                cache.calibrationFile());
-                    }
-                    return;
+                    return ms;
                 }
                 log.printf(Locale.ROOT, "machine check %d: dense %.3f ms, %.0f%% above its calibrated %.3f ms:%s%n", check,
                         ms, 100 * (ms / predicted - 1), predicted, check < CALM_CHECKS
@@ -788,11 +789,56 @@ public final class PruneAugSearch {
                 if (check < CALM_CHECKS) {
                     pause(CALM_WAIT_MS);
                     if (Thread.currentThread().isInterrupted()) {
-                        return;
+                        return ms;
                     }
                 }
             }
         }
+        return ms;
+    }
+
+    /**
+     * The final table calibrates again when the dense network's check is this far from its calibration
+     * (system property pruneaug.recalibrate-drift, read per search: a test sets 0 to force it).
+     */
+    static double recalibrateDrift() {
+        return Double.parseDouble(System.getProperty("pruneaug.recalibrate-drift", "0.10"));
+    }
+
+    /**
+     * When the machine check before the final table ({@code denseNowMs}) finds the machine more than
+     * {@link #recalibrateDrift()} off its calibrated state, faster or slower (a resumed search, or an
+     * hour of fine-tuning on a shared VM), the final table's predictions come from a calibration of
+     * the same latency tables made now, over the block shapes and densities of the networks about to be
+     * measured (a minute; nothing cached). The search's choices stay as made: only the predictions the
+     * table compares with its measurements change, so that their error measures the latency model and
+     * not the drift of the machine.
+     */
+    private void recalibrateIfMoved(double denseNowMs, List<List<LayerAssignment>> plans, SparsePlatform dense) {
+        double calibrated = oracle.networkMs(List.of());
+        double drift = denseNowMs / calibrated - 1;
+        if (!(Math.abs(drift) > recalibrateDrift())) {
+            return;
+        }
+        java.util.Set<BlockShape> blocks = new java.util.LinkedHashSet<>();
+        java.util.Set<Double> densities = new java.util.TreeSet<>(List.of(1.0));
+        for (List<LayerAssignment> plan : plans) {
+            for (LayerAssignment a : plan) {
+                blocks.add(a.block());
+                densities.add(1.0 - a.sparsity());
+            }
+        }
+        log.printf(Locale.ROOT, "the machine runs %.0f%% %s than when the search calibrated (dense %.3f vs %.3f ms): "
+                + "calibrating again for the final table (%d block shapes x %d densities)%n", 100 * Math.abs(drift),
+                drift > 0 ? "slower" : "faster", denseNowMs, calibrated, blocks.size(), densities.size());
+        long start = System.nanoTime();
+        oracle = oracle.recalibrated(loaded.network(), searched, dense, probe, List.copyOf(blocks),
+                List.copyOf(densities), cfg.batch(), cfg.threads(), exec);
+        predictionSource = String.format(Locale.ROOT, "calibrated again before the final table: the machine ran %.0f%% %s"
+                + " than at the search's calibration (dense %.3f vs %.3f ms)", 100 * Math.abs(drift),
+                drift > 0 ? "slower" : "faster", denseNowMs, calibrated);
+        log.printf(Locale.ROOT, "  calibrated again in %.0f s: dense network predicted %.3f ms (was %.3f)%n",
+                (System.nanoTime() - start) / 1e9, oracle.networkMs(List.of()), calibrated);
     }
 
     /** The network a plan runs: the dense model, or the fine-tuned model of its pruned part. */

@@ -30,11 +30,13 @@ import org.pruneaug.dl4j.TrainingBudget;
  * @param maxFineTunes      cap on fine-tuning runs of PruneAug's bisection
  * @param polishFineTunes   fine-tuning runs of the local polish after the baselines (0 = none)
  * @param seed              seed of scoring, fine-tuning and profiling
+ * @param permuteRows       reorder each layer's output channels before pruning it with blocks taller
+ *                          than one row ({@code org.pruneaug.pruning.RowPermutation})
  */
 public record SearchConfig(Path model, String platform, String densePlatform, String method, double maxAccuracyLoss,
                            int threads, int batch, String microBatch, Path out, Path dataDir, List<Double> sparsities,
                            List<BlockShape> blocks, TrainingBudget fineTune, int sensitivityImages, int frontierSize,
-                           int maxFineTunes, int polishFineTunes, long seed) {
+                           int maxFineTunes, int polishFineTunes, long seed, boolean permuteRows) {
     public static final List<Double> DEFAULT_SPARSITIES =
             List.of(0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98);
 
@@ -74,11 +76,11 @@ public record SearchConfig(Path model, String platform, String densePlatform, St
     public record Identity(String modelSha256, String platform, String densePlatform, String method,
                            double maxAccuracyLoss, int threads, int batch, String microBatch, List<Double> sparsities,
                            List<BlockShape> blocks, TrainingBudget fineTune, int sensitivityImages, int frontierSize,
-                           int maxFineTunes, int polishFineTunes, long seed) {
+                           int maxFineTunes, int polishFineTunes, long seed, boolean permuteRows) {
     }
 
     public Identity identity(String modelSha256) {
         return new Identity(modelSha256, platform, densePlatform, method, maxAccuracyLoss, threads, batch, microBatch, sparsities,
-                blocks, fineTune, sensitivityImages, frontierSize, maxFineTunes, polishFineTunes, seed);
+                blocks, fineTune, sensitivityImages, frontierSize, maxFineTunes, polishFineTunes, seed, permuteRows);
     }
 }

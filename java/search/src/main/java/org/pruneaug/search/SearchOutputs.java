@@ -112,7 +112,9 @@ public final class SearchOutputs {
         }
         md.append("\nMeasured: lowest median of " + PruneAugSearch.FINAL_ROUNDS + " rounds of 30 forward passes (after 5 warm-up"
                 + " passes; rounds interleaved over the networks, " + PruneAugSearch.ROUND_GAP_MS / 1000 + " s apart), on the sparse runtime "
-                + "(pruned layers on the platform's kernels, the others on the dense baseline).\n\n");
+                + "(pruned layers on the platform's kernels, the others on the dense baseline). Predicted: the latency"
+                + " model (profiled tables, in-network corrections) with " + c.getOrDefault("predictions",
+                        "the search's calibration") + ".\n\n");
         md.append("## PruneAug's assignment\n\n| layer | block | sparsity | GEMM (MxKxN) | kernel | predicted ms | dense ms |\n"
                 + "|---|---|---|---|---|---|---|\n");
         for (SearchResult.LayerChoice l : r.assignment()) {

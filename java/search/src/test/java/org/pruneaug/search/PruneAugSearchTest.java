@@ -68,7 +68,7 @@ class PruneAugSearchTest {
     static SearchConfig config(Path out, String platform, double budget) {
         return new SearchConfig(model, platform, "dense-openblas", "magnitude", budget, 2, 16, "auto", out,
                 FashionMnist.DEFAULT_DIR, List.of(0.5, 0.8, 0.95), List.of(BlockShape.parse("1x1"), BlockShape.parse("4x4")),
-                new TrainingBudget(1, 15, 1.0, 64, 0), 200, 4, 2, 2, 1);
+                new TrainingBudget(1, 15, 1.0, 64, 0), 200, 4, 2, 2, 1, true);
     }
 
     static PrintStream quiet() {
@@ -123,8 +123,21 @@ class PruneAugSearchTest {
         assertEquals(networkMs > layerMs, report.contains(String.format(java.util.Locale.ROOT,
                 "predicted at %.3f of the network's %.3f ms", networkMs - layerMs, networkMs)), report);
 
-        // the same search again: everything expensive comes from the directory
-        SearchResult again = PruneAugSearch.run(config(out, "cpu-generic", 2.0), platforms, quiet());
+        // the same search again: everything expensive comes from the directory; its final table is
+        // predicted from a calibration made just before it (forced here: any drift of the machine counts)
+        SearchResult again;
+        System.setProperty("pruneaug.recalibrate-drift", "0");
+        try {
+            again = PruneAugSearch.run(config(out, "cpu-generic", 2.0), platforms, quiet());
+        } finally {
+            System.clearProperty("pruneaug.recalibrate-drift");
+        }
+        assertTrue(String.valueOf(again.config().get("predictions")).startsWith("calibrated again before the final table"),
+                String.valueOf(again.config().get("predictions")));
+        assertTrue(Files.readString(out.resolve(SearchOutputs.REPORT)).contains("calibrated again before the final table"));
+        for (SearchResult.Network n : again.networks()) {
+            assertTrue(n.predictedMs() > 0 && Double.isFinite(n.predictedMs()), n.name() + " predicted " + n.predictedMs());
+        }
         assertEquals(0, again.cost().fineTunes());
         assertEquals(0, again.cost().cheapEvaluations());
         assertEquals(first.cost().fineTunes() + first.cost().fineTunesReused(), again.cost().fineTunesReused());
@@ -172,7 +185,7 @@ class PruneAugSearchTest {
         SearchConfig c = config(tmp.resolve("logistic"), "cpu-generic", 1);
         SearchConfig noPrunable = new SearchConfig(logistic, c.platform(), c.densePlatform(), c.method(),
                 c.maxAccuracyLoss(), c.threads(), c.batch(), c.microBatch(), c.out(), c.dataDir(), c.sparsities(), c.blocks(), c.fineTune(),
-                c.sensitivityImages(), c.frontierSize(), c.maxFineTunes(), c.polishFineTunes(), c.seed());
+                c.sensitivityImages(), c.frontierSize(), c.maxFineTunes(), c.polishFineTunes(), c.seed(), c.permuteRows());
         InvalidInputException none = assertThrows(InvalidInputException.class,
                 () -> PruneAugSearch.run(noPrunable, platforms, quiet()));
         assertTrue(none.getMessage().contains("no prunable layer"), none.getMessage());
