@@ -120,7 +120,7 @@ public final class SearchCache {
     // ---- latency calibration -----------------------------------------------------------------
 
     /** Where the latency calibration is kept: deleting it makes a resumed search calibrate again. */
-    Path calibrationFile() {
+    private Path calibrationFile() {
         return dir.resolve("cache").resolve("calibration.json");
     }
 
