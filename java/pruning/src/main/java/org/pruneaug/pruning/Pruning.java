@@ -61,10 +61,6 @@ public final class Pruning {
         return new Pruning(dense, pruner, seed, layers, pruner.scores(dense, layers, data, seed), permuteRows);
     }
 
-    public boolean permutesRows() {
-        return permuteRows;
-    }
-
     public List<PrunableLayer> layers() {
         return layers;
     }
@@ -108,31 +104,37 @@ public final class Pruning {
         if (!permuteRows) {
             return out;
         }
-        PrunableLayer previous = null;
         for (PrunableLayer l : layers) {
             LayerAssignment a = plan.stream().filter(x -> x.layer().equals(l.name())).findFirst().orElse(null);
             if (a != null && a.sparsity() > 0 && a.block().rows() > 1 && NetworkPermutation.permutable(dense, layers, l)) {
-                int[] producer = previous == null ? null : out.get(previous.name());
+                int[] producer = producerOrder(l, out);
                 String key = l.name() + " " + a.block() + " " + a.sparsity() + " "
                         + (producer == null ? "-" : java.util.Arrays.toString(producer));
-                PrunableLayer prev = previous;
-                int[] order = orderMemo.computeIfAbsent(key, k -> RowPermutation.find(
-                        scoresIn(l, null, prev, producer), l.rows(), l.cols(), a.block(), a.sparsity()));
+                // scores in the orders so far: the producer's columns moved, this layer's rows not yet
+                int[] order = orderMemo.computeIfAbsent(key, k -> RowPermutation.find(scoresIn(l, out), l.rows(),
+                        l.cols(), a.block(), a.sparsity()));
                 if (!RowPermutation.isIdentity(order)) {
                     out.put(l.name(), order);
                 }
             }
-            previous = l;
         }
         return out;
     }
 
-    /** A layer's scores with its rows in {@code own} order and its columns in its producer's. */
-    private float[] scoresIn(PrunableLayer l, int[] own, PrunableLayer producer, int[] producerOrder) {
+    /** The order of the prunable layer feeding {@code l}, when {@code orders} reorders it; else null. */
+    private int[] producerOrder(PrunableLayer l, Map<String, int[]> orders) {
+        int at = layers.indexOf(l);
+        return at > 0 ? orders.get(layers.get(at - 1).name()) : null;
+    }
+
+    /** A layer's scores with its rows and its producer's (its columns' groups) in the orders given. */
+    private float[] scoresIn(PrunableLayer l, Map<String, int[]> orders) {
         float[] s = scores.get(l.name());
-        if (producerOrder != null) {
-            s = RowPermutation.permuteColumnGroups(s, l.rows(), l.cols(), producerOrder, l.cols() / producer.rows());
+        int[] producer = producerOrder(l, orders);
+        if (producer != null) {
+            s = RowPermutation.permuteColumnGroups(s, l.rows(), l.cols(), producer, l.cols() / producer.length);
         }
+        int[] own = orders.get(l.name());
         return own == null ? s : RowPermutation.permuteRows(s, l.rows(), l.cols(), own);
     }
 
@@ -141,11 +143,7 @@ public final class Pruning {
         Map<String, LayerMask> masks = new LinkedHashMap<>();
         for (LayerAssignment a : plan) {
             PrunableLayer l = GemmView.layer(layers, a.layer());
-            int at = layers.indexOf(l);
-            PrunableLayer producer = at > 0 ? layers.get(at - 1) : null;
-            int[] producerOrder = producer == null ? null : orders.get(producer.name());
-            float[] s = scoresIn(l, orders.get(l.name()), producer, producerOrder);
-            masks.put(a.layer(), BlockSelection.select(a, s, l.rows(), l.cols()));
+            masks.put(a.layer(), BlockSelection.select(a, scoresIn(l, orders), l.rows(), l.cols()));
         }
         return masks;
     }

@@ -828,15 +828,14 @@ public final class PruneAugSearch {
                 densities.add(1.0 - a.sparsity());
             }
         }
-        log.printf(Locale.ROOT, "the machine runs %.0f%% %s than when the search calibrated (dense %.3f vs %.3f ms): "
-                + "calibrating again for the final table (%d block shapes x %d densities)%n", 100 * Math.abs(drift),
-                drift > 0 ? "slower" : "faster", denseNowMs, calibrated, blocks.size(), densities.size());
+        String moved = String.format(Locale.ROOT, "%.0f%% %s than at the search's calibration (dense %.3f vs %.3f ms)",
+                100 * Math.abs(drift), drift > 0 ? "slower" : "faster", denseNowMs, calibrated);
+        log.printf(Locale.ROOT, "the machine runs %s: calibrating again for the final table (%d block shapes x %d"
+                + " densities)%n", moved, blocks.size(), densities.size());
         long start = System.nanoTime();
         oracle = oracle.recalibrated(loaded.network(), searched, dense, probe, List.copyOf(blocks),
                 List.copyOf(densities), cfg.batch(), cfg.threads(), exec);
-        predictionSource = String.format(Locale.ROOT, "calibrated again before the final table: the machine ran %.0f%% %s"
-                + " than at the search's calibration (dense %.3f vs %.3f ms)", 100 * Math.abs(drift),
-                drift > 0 ? "slower" : "faster", denseNowMs, calibrated);
+        predictionSource = "calibrated again before the final table: the machine ran " + moved;
         log.printf(Locale.ROOT, "  calibrated again in %.0f s: dense network predicted %.3f ms (was %.3f)%n",
                 (System.nanoTime() - start) / 1e9, oracle.networkMs(List.of()), calibrated);
     }
