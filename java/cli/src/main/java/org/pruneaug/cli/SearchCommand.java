@@ -96,8 +96,9 @@ public final class SearchCommand implements Callable<Integer> {
     int maxFineTunes = 5;
 
     @Option(names = "--polish-finetunes", paramLabel = "N",
-            description = "Fine-tuning runs of the local polish that starts from the fastest feasible plan,"
-                    + " the baselines' included (default: ${DEFAULT-VALUE}; 0 = no polish).")
+            description = "Fine-tuning runs after the baselines, from the fastest feasible plan (theirs included):"
+                    + " the knapsack frontier over damage calibrated per block size by the baselines' uniform plans,"
+                    + " then single-layer moves (default: ${DEFAULT-VALUE}; 0 = no polish).")
     int polishFineTunes = 4;
 
     @Option(names = "--seed", description = "Seed (default: ${DEFAULT-VALUE}).")

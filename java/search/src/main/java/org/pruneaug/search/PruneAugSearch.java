@@ -91,6 +91,7 @@ public final class PruneAugSearch {
     private int fineTunesReused;
     private long phaseStart;
     private LatencyOracle.Probe probe;
+    private ShapeCalibration calibration = ShapeCalibration.fit(List.of());
     /** Where the final table's predictions come from (the search's calibration, or a fresh one). */
     private String predictionSource = "the search's calibration";
 
@@ -385,6 +386,7 @@ public final class PruneAugSearch {
         m.put("permute_rows", cfg.permuteRows());
         m.put("platform_versions", platform.libraryVersions());
         m.put("predictions", predictionSource);
+        m.put("damage_calibration", calibration.boundaries());
         return m;
     }
 
@@ -584,42 +586,134 @@ public final class PruneAugSearch {
         }
     }
 
-    // ---- local polish ------------------------------------------------------------------------
+    // ---- polish: calibrated frontier, then local moves -----------------------------------
 
     /** A polish move must save at least this fraction of the current plan's predicted latency. */
     static final double POLISH_MIN_GAIN = 0.02;
 
     /**
-     * Hill climbing at full fidelity from the fastest feasible plan fine-tuned so far (PruneAug's
-     * bisection or a baseline's): a move changes one pruned layer to another of its options (block
-     * shape and sparsity) that the latency model predicts at least {@link #POLISH_MIN_GAIN} faster,
-     * keeping the plan's summed damage below that of every plan fine-tuning found infeasible so far
-     * (the proxy is monotone enough to say where the budget surely breaks, not where it holds); the
-     * move saving the most milliseconds is tried first, and a feasible one becomes the new start.
-     * Why: fine-tuned accuracy follows the additive damage only loosely (a uniform plan with more
-     * damage than the frontier's answer may meet the budget), so a few fine-tunes are better spent
-     * next to a plan known to be feasible, in the damage window the outcomes so far left open.
+     * Fine-tunes spent after the baselines ({@code --polish-finetunes}), from the fastest feasible
+     * plan fine-tuned so far (PruneAug's bisection or a baseline's): first on the calibrated frontier
+     * ({@link #calibratedPass}), then, with what is left, on single-layer moves ({@link #hillClimb}).
+     * Both measure damage in the units of the {@link ShapeCalibration} the baselines' uniform plans
+     * give, so that block shapes compete by what they keep after fine-tuning.
      */
     private void polish(List<List<LayerOption>> options) {
         if (cfg.polishFineTunes() == 0) {
             return;
         }
+        calibration = ShapeCalibration.fit(uniformOutcomes());
+        log.println("damage calibration from the uniform plans fine-tuned: " + calibration.describe());
+        int spent = calibratedPass(options, Math.max(1, cfg.polishFineTunes() - 1));
+        hillClimb(options, cfg.polishFineTunes() - spent);
+    }
+
+    /** The fine-tuned plans that prune every prunable layer with one block shape and one sparsity. */
+    private List<ShapeCalibration.Outcome> uniformOutcomes() {
+        List<ShapeCalibration.Outcome> out = new ArrayList<>();
+        for (SearchResult.Candidate c : candidates) {
+            List<LayerAssignment> p = prunedPart(c.plan());
+            if (p.size() == pruned.size() && p.stream().allMatch(a -> a.block().equals(p.get(0).block())
+                    && a.sparsity() == p.get(0).sparsity())) {
+                out.add(new ShapeCalibration.Outcome(p.get(0).block(), planDamage(c.plan()), c.feasible()));
+            }
+        }
+        return out;
+    }
+
+    /** The plan's summed damage in calibrated units (1 = at the budget, for a uniform plan of any block). */
+    private double calibratedDamage(List<LayerAssignment> plan) {
+        return plan.stream().mapToDouble(a -> a.sparsity() == 0 ? 0
+                : calibration.calibrated(a.block(), damage(a.layer(), a.block(), a.sparsity()))).sum();
+    }
+
+    /**
+     * The knapsack frontier again, over calibrated damages: its points predicted at least
+     * {@link #POLISH_MIN_GAIN} faster than the fastest feasible plan, up to the least calibrated
+     * damage of the plans found infeasible above that plan's (1.5x its damage when none), are
+     * probed like the bisection does: first the fastest point with no more calibrated damage than
+     * the feasible plan (the knapsack's better use of the same damage), then bisection above it
+     * (when feasible) or below it (when not). Plans fine-tuned before answer from the cache.
+     * Returns the fine-tunes spent.
+     */
+    private int calibratedPass(List<List<LayerOption>> options, int budget) {
         Optional<SearchResult.Candidate> start = fastestFeasible();
-        if (start.isEmpty()) {
-            log.println("no feasible plan to polish");
+        if (start.isEmpty() || calibration.isEmpty()) {
+            log.println(start.isEmpty() ? "no feasible plan to polish" : "no calibration: calibrated frontier skipped");
+            return 0;
+        }
+        List<List<LayerOption>> scaled = options.stream().map(os -> os.stream().map(o -> new LayerOption(o.block(),
+                o.sparsity(), o.latencyMs(), calibration.calibrated(o.block(), o.damage()), o.onPlatform())).toList()).toList();
+        double maxDamage = Math.max(1e-6, scaled.stream()
+                .mapToDouble(o -> o.stream().mapToDouble(LayerOption::damage).max().orElse(0)).sum());
+        List<ParetoFrontier.Point> frontier = ParetoFrontier.compute(scaled, maxDamage, 4000);
+        double ms0 = oracle.networkMs(start.get().plan());
+        double d0 = calibratedDamage(start.get().plan());
+        double cap = candidates.stream().filter(c -> !c.feasible()).mapToDouble(c -> calibratedDamage(c.plan()))
+                .filter(d -> d > d0 + 1e-12).min().orElse(1.5 * d0);
+        // a point's latency covers the searched layers only: compare whole networks, as the other phases do
+        List<ParetoFrontier.Point> faster = frontier.stream().filter(p -> p.damage() <= cap + 1e-12
+                && oracle.networkMs(planOf(scaled, p)) < (1 - POLISH_MIN_GAIN) * ms0).toList();
+        log.printf(Locale.ROOT, "calibrated frontier: %d points, %d predicted %d%%+ faster than the %s plan (%.3f ms,"
+                + " calibrated damage %.3f) below damage %.3f%n", frontier.size(), faster.size(),
+                Math.round(100 * POLISH_MIN_GAIN), start.get().family(), ms0, d0, cap);
+        if (faster.isEmpty()) {
+            return 0;
+        }
+        Map<String, Boolean> known = new java.util.HashMap<>();
+        candidates.forEach(c -> known.putIfAbsent(c.key(), c.feasible()));
+        int[] spent = {0};
+        java.util.function.IntPredicate probe = i -> {
+            List<LayerAssignment> plan = planOf(scaled, faster.get(i));
+            Boolean k = known.get(SearchCache.key(prunedPart(plan)));
+            if (k != null) {
+                return k;
+            }
+            spent[0]++;
+            boolean ok = feasible("pruneaug-calibrated", plan, planDamage(plan));
+            known.put(SearchCache.key(prunedPart(plan)), ok);
+            return ok;
+        };
+        int k = 0;
+        while (k + 1 < faster.size() && faster.get(k + 1).damage() <= d0 + 1e-12) {
+            k++;
+        }
+        final int first = k;
+        if (probe.test(first)) {
+            List<ParetoFrontier.Point> above = faster.subList(first + 1, faster.size());
+            if (!above.isEmpty() && budget - spent[0] > 0) {
+                FrontierBisection.search(above.size(), i -> probe.test(first + 1 + i), budget - spent[0]);
+            }
+        } else if (first > 0 && budget - spent[0] > 0) {
+            FrontierBisection.search(first, probe, budget - spent[0]);
+        }
+        return spent[0];
+    }
+
+    /**
+     * Hill climbing at full fidelity from the fastest feasible plan fine-tuned so far: a move
+     * changes one pruned layer to another of its options (block shape and sparsity) that the latency
+     * model predicts at least {@link #POLISH_MIN_GAIN} faster, keeping the plan's calibrated damage
+     * below that of every plan fine-tuning found infeasible so far (the proxy is monotone enough to
+     * say where the budget surely breaks, not where it holds); the move saving the most
+     * milliseconds is tried first, and a feasible one becomes the new start.
+     */
+    private void hillClimb(List<List<LayerOption>> options, int budget) {
+        Optional<SearchResult.Candidate> start = fastestFeasible();
+        if (start.isEmpty() || budget <= 0) {
             return;
         }
         List<LayerAssignment> current = start.get().plan();
         log.printf(Locale.ROOT, "polishing the %s plan predicted %.3f ms%n", start.get().family(), oracle.networkMs(current));
         java.util.Set<String> tried = new java.util.HashSet<>();
         candidates.forEach(c -> tried.add(c.key()));
-        for (int spent = 0; spent < cfg.polishFineTunes(); spent++) {
-            double ceiling = candidates.stream().filter(c -> !c.feasible()).mapToDouble(c -> planDamage(c.plan())).min()
-                    .orElse(Double.POSITIVE_INFINITY);
+        for (int spent = 0; spent < budget; spent++) {
+            double ceiling = candidates.stream().filter(c -> !c.feasible()).mapToDouble(c -> calibratedDamage(c.plan()))
+                    .min().orElse(Double.POSITIVE_INFINITY);
             List<LayerAssignment> move = bestMove(current, options, tried, ceiling);
             if (move == null) {
-                log.printf(Locale.ROOT, "  no untried move saves %d%% or more below damage %.4f (the least of the"
-                        + " infeasible plans)%n", Math.round(100 * POLISH_MIN_GAIN), ceiling);
+                log.printf(Locale.ROOT, "  no untried move saves %d%% or more below calibrated damage %.4f (the least"
+                        + " of the infeasible plans)%n", Math.round(100 * POLISH_MIN_GAIN), ceiling);
                 return;
             }
             tried.add(SearchCache.key(prunedPart(move)));
@@ -654,7 +748,7 @@ public final class PruneAugSearch {
                 plan.add(new LayerAssignment(layer.name(), o.block(), o.sparsity()));
                 plan = inSearchOrder(plan);
                 double saved = ms - oracle.networkMs(plan);
-                double damage = planDamage(plan);
+                double damage = calibratedDamage(plan);
                 if (saved < POLISH_MIN_GAIN * ms || damage >= damageCeiling
                         || tried.contains(SearchCache.key(prunedPart(plan)))) {
                     continue;

@@ -71,6 +71,7 @@ public final class SearchOutputs {
         for (SearchResult.Candidate c : r.candidates()) {
             byFamily.computeIfAbsent(c.family().startsWith("uniform") ? "uniform block candidates"
                     : c.family().equals("pruneaug") ? "PruneAug candidates"
+                    : c.family().equals("pruneaug-calibrated") ? "PruneAug calibrated-frontier candidates"
                     : c.family().equals("pruneaug-polish") ? "PruneAug polish candidates"
                     : c.family().equals("earlier") ? "fine-tuned by an earlier run" : c.family() + " candidates",
                     k -> new ArrayList<>()).add(c);
@@ -146,12 +147,20 @@ public final class SearchOutputs {
                 .append(" | ").append(r.droppedBy().getOrDefault(layer, Map.of()).entrySet().stream()
                         .map(e -> e.getKey() + " (" + e.getValue() + ")").reduce((a, b) -> a + ", " + b).orElse("-"))
                 .append(" |\n"));
-        md.append("\n## Fine-tuned candidates\n\n| family | predicted ms | proxy damage | val. acc. | feasible | fine-tune s |\n"
-                + "|---|---|---|---|---|---|\n");
+        md.append("\n## Fine-tuned candidates\n\n| family | pruned layers | predicted ms | proxy damage | val. acc. | feasible |"
+                + " fine-tune s |\n|---|---|---|---|---|---|---|\n");
         for (SearchResult.Candidate cand : r.candidates()) {
-            md.append(String.format(Locale.ROOT, "| %s | %.3f | %.4f | %.2f%% | %s | %.0f |%n", cand.family(),
+            md.append(String.format(Locale.ROOT, "| %s | %s | %.3f | %.4f | %.2f%% | %s | %.0f |%n", cand.family(),
+                    cand.plan().stream().filter(a -> a.sparsity() > 0).map(a -> String.format(Locale.ROOT, "%s %s@%.2f",
+                            a.layer(), a.block(), a.sparsity())).collect(java.util.stream.Collectors.joining(", ")),
                     cand.predictedMs(), cand.proxyDamage(), 100 * cand.validationAccuracy(), cand.feasible() ? "yes" : "no",
                     cand.fineTuneSeconds()));
+        }
+        if (c.get("damage_calibration") instanceof Map<?, ?> cal && !cal.isEmpty()) {
+            md.append("\nDamage calibration of the polish (summed one-shot damage at which the uniform plans of a block"
+                    + " area stop meeting the budget; other areas interpolated):");
+            cal.forEach((area, d) -> md.append(String.format(Locale.ROOT, " area %s: %.3f;", area, ((Number) d).doubleValue())));
+            md.append("\n");
         }
         md.append("\n![accuracy vs latency](").append(PLOT).append(")\n");
         return md.toString();
