@@ -282,9 +282,11 @@ public final class PruneAugSearch {
             }
         }
 
-        earlierFineTunes();
         phase("polish");
         polish(options);
+        // after the polish, so that a resumed search with the same calibration polishes as the first did
+        // (its polish plans come back from the cache as the polish's own, not as "earlier")
+        earlierFineTunes();
 
         String chosenFrom = "";
         // every fine-tuned candidate of the search, the baselines' included, is a layerwise assignment
