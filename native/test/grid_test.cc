@@ -122,6 +122,12 @@ TEST_P(GridTest, MaxPoolMatchesDirectPooling) {
   // the padding of the plane-at-once 2x2 writer: none, and wider than the window needs
   check_maxpool(2, 2, 2, 2, GetParam(), 6, 10, 0);
   check_maxpool(2, 2, 2, 2, GetParam(), 7, 9, 2);
+  // the AVX-512 row: one full 16-wide step, full steps plus a masked one, a masked step whose
+  // padding does not fit in the same store (15 outputs + 2 padding), and rows of 1 output
+  check_maxpool(2, 2, 2, 2, GetParam(), 4, 32);
+  check_maxpool(2, 2, 2, 2, GetParam(), 4, 75);
+  check_maxpool(2, 2, 2, 2, GetParam(), 4, 30, 2);
+  check_maxpool(2, 2, 2, 2, GetParam(), 3, 3, 3);
 }
 
 TEST_P(GridTest, Im2colMatchesDirectGather) {

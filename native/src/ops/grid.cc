@@ -14,6 +14,7 @@
 
 #include "../internal.h"
 #include "../thread_pool.h"
+#include "pool_kernels.h"
 
 namespace {
 
@@ -110,28 +111,26 @@ inline void zero_floats(float* p, int64_t n) {
 #endif
 }
 
-// 2x2 / stride 2 max pooling of one channel plane (every image), the output plane written front
-// to back: guard, then per image its pooled rows each followed by its padding, then the padding
-// rows, then the closing guard.
-void pool_plane_2x2(const pa_grid& in, const Geo& si, const float* src, const pa_grid& out, const Geo& so,
-                    float* dst) {
-  // sizes in locals: the float stores (and memset) would otherwise make the compiler reload them
-  const int32_t images = in.b, oh = out.h, ow = out.w, opad = out.pad;
-  const int64_t iwp = si.wp, iimage = si.image, owp = so.wp, oguard = so.guard;
-  float* d = dst;
-  zero_floats(d, oguard);
-  d += oguard;
-  const float* img = src + si.guard;
-  for (int32_t b = 0; b < images; ++b, img += iimage) {
-    const float* r0 = img;
-    for (int32_t oy = 0; oy < oh; ++oy, r0 += 2 * iwp, d += owp) {
-      pool_row_2x2(r0, r0 + iwp, d, ow);
-      zero_floats(d + ow, opad);
-    }
-    zero_floats(d, opad * owp);
-    d += opad * owp;
-  }
-  zero_floats(d, oguard);
+// The portable plane kernel: SSE row blocks (or scalar), each row followed by its padding.
+void maxpool2x2_plane_generic(const pa::MaxPool2x2Plane& p, const float* src, float* dst) {
+  pa::maxpool2x2_plane(
+      p, src, dst,
+      [](const float* r0, const float* r1, float* d, int32_t ow, int32_t pad) {
+        pool_row_2x2(r0, r1, d, ow);
+        zero_floats(d + ow, pad);
+      },
+      zero_floats);
+}
+
+// The plane kernel of the best ISA here (PA_FORCE_ISA=generic selects the portable one).
+pa::MaxPool2x2PlaneFn maxpool2x2_plane_kernel() {
+  static const pa::MaxPool2x2PlaneFn kernel = [] {
+#if defined(PA_HAVE_MAXPOOL_AVX512)
+    if (std::strcmp(pa_cpu_best_isa(), "avx512") == 0) return &pa::f32_maxpool2x2_plane__avx512;
+#endif
+    return &maxpool2x2_plane_generic;
+  }();
+  return kernel;
 }
 
 // Zeroes the guards, the padding rows and the padding columns of channel plane p.
@@ -225,8 +224,10 @@ extern "C" int pa_f32_grid_maxpool(const pa_grid* in, const float* x, int32_t kh
   if (kh == 2 && kw == 2 && sh == 2 && sw == 2) {
     // one task per channel plane, written front to back in one pass (a task per (channel, image)
     // spent more on its set-up and tiny memsets than on VGG's 7x7 -> 3x3 pooling itself)
+    const pa::MaxPool2x2PlaneFn kernel = maxpool2x2_plane_kernel();
+    const pa::MaxPool2x2Plane plane{in->b, out->h, out->w, out->pad, si.wp, si.image, so.wp, so.guard};
     parallel_range(threads, in->c, [&](int64_t c) {
-      pool_plane_2x2(*in, si, x + c * in->ldc, *out, so, y + c * out->ldc);
+      kernel(plane, x + c * in->ldc + si.guard, y + c * out->ldc);
     });
     return PA_OK;
   }
