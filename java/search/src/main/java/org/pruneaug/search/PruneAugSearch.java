@@ -220,9 +220,7 @@ public final class PruneAugSearch {
             }
             options.add(opts);
         }
-        double maxDamage = Math.max(1e-6, options.stream()
-                .mapToDouble(o -> o.stream().mapToDouble(LayerOption::damage).max().orElse(0)).sum());
-        List<ParetoFrontier.Point> full = ParetoFrontier.compute(options, maxDamage, 4000);
+        List<ParetoFrontier.Point> full = frontierOf(options);
         List<ParetoFrontier.Point> frontier = ParetoFrontier.thin(full, cfg.frontierSize());
         log.printf(Locale.ROOT, "frontier: %d points (%d kept for fine-tuning probes), %.3f -> %.3f ms predicted%n",
                 full.size(), frontier.size(), frontier.get(0).latencyMs(), frontier.get(frontier.size() - 1).latencyMs());
@@ -629,6 +627,13 @@ public final class PruneAugSearch {
                 : calibration.calibrated(a.block(), damage(a.layer(), a.block(), a.sparsity()))).sum();
     }
 
+    /** The latency/damage Pareto frontier of the per-layer options (knapsack over damage in 4000 units). */
+    private static List<ParetoFrontier.Point> frontierOf(List<List<LayerOption>> options) {
+        double maxDamage = Math.max(1e-6, options.stream()
+                .mapToDouble(o -> o.stream().mapToDouble(LayerOption::damage).max().orElse(0)).sum());
+        return ParetoFrontier.compute(options, maxDamage, 4000);
+    }
+
     /**
      * The knapsack frontier again, over calibrated damages: its points predicted at least
      * {@link #POLISH_MIN_GAIN} faster than the fastest feasible plan, up to the least calibrated
@@ -646,9 +651,7 @@ public final class PruneAugSearch {
         }
         List<List<LayerOption>> scaled = options.stream().map(os -> os.stream().map(o -> new LayerOption(o.block(),
                 o.sparsity(), o.latencyMs(), calibration.calibrated(o.block(), o.damage()), o.onPlatform())).toList()).toList();
-        double maxDamage = Math.max(1e-6, scaled.stream()
-                .mapToDouble(o -> o.stream().mapToDouble(LayerOption::damage).max().orElse(0)).sum());
-        List<ParetoFrontier.Point> frontier = ParetoFrontier.compute(scaled, maxDamage, 4000);
+        List<ParetoFrontier.Point> frontier = frontierOf(scaled);
         double ms0 = oracle.networkMs(start.get().plan());
         double d0 = calibratedDamage(start.get().plan());
         double cap = candidates.stream().filter(c -> !c.feasible()).mapToDouble(c -> calibratedDamage(c.plan()))
@@ -667,13 +670,14 @@ public final class PruneAugSearch {
         int[] spent = {0};
         java.util.function.IntPredicate probe = i -> {
             List<LayerAssignment> plan = planOf(scaled, faster.get(i));
-            Boolean k = known.get(SearchCache.key(prunedPart(plan)));
+            String key = SearchCache.key(prunedPart(plan));
+            Boolean k = known.get(key);
             if (k != null) {
                 return k;
             }
             spent[0]++;
             boolean ok = feasible("pruneaug-calibrated", plan, planDamage(plan));
-            known.put(SearchCache.key(prunedPart(plan)), ok);
+            known.put(key, ok);
             return ok;
         };
         int k = 0;
