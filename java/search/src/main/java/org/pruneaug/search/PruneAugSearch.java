@@ -654,8 +654,7 @@ public final class PruneAugSearch {
         List<ParetoFrontier.Point> frontier = frontierOf(scaled);
         double ms0 = oracle.networkMs(start.get().plan());
         double d0 = calibratedDamage(start.get().plan());
-        double cap = candidates.stream().filter(c -> !c.feasible()).mapToDouble(c -> calibratedDamage(c.plan()))
-                .filter(d -> d > d0 + 1e-12).min().orElse(1.5 * d0);
+        double cap = damageCap(d0);
         // a point's latency covers the searched layers only: compare whole networks, as the other phases do
         List<ParetoFrontier.Point> faster = frontier.stream().filter(p -> p.damage() <= cap + 1e-12
                 && oracle.networkMs(planOf(scaled, p)) < (1 - POLISH_MIN_GAIN) * ms0).toList();
@@ -700,8 +699,8 @@ public final class PruneAugSearch {
      * Hill climbing at full fidelity from the fastest feasible plan fine-tuned so far: a move
      * changes one pruned layer to another of its options (block shape and sparsity) that the latency
      * model predicts at least {@link #POLISH_MIN_GAIN} faster, keeping the plan's calibrated damage
-     * below that of every plan fine-tuning found infeasible so far (the proxy is monotone enough to
-     * say where the budget surely breaks, not where it holds); the move saving the most
+     * below that of the plans fine-tuning found infeasible above the current plan ({@link #damageCap}:
+     * the proxy is monotone enough to say where the budget surely breaks, not where it holds); the move saving the most
      * milliseconds is tried first, and a feasible one becomes the new start.
      */
     private void hillClimb(List<List<LayerOption>> options, int budget) {
@@ -714,12 +713,11 @@ public final class PruneAugSearch {
         java.util.Set<String> tried = new java.util.HashSet<>();
         candidates.forEach(c -> tried.add(c.key()));
         for (int spent = 0; spent < budget; spent++) {
-            double ceiling = candidates.stream().filter(c -> !c.feasible()).mapToDouble(c -> calibratedDamage(c.plan()))
-                    .min().orElse(Double.POSITIVE_INFINITY);
+            double ceiling = damageCap(calibratedDamage(current));
             List<LayerAssignment> move = bestMove(current, options, tried, ceiling);
             if (move == null) {
                 log.printf(Locale.ROOT, "  no untried move saves %d%% or more below calibrated damage %.4f (the least"
-                        + " of the infeasible plans)%n", Math.round(100 * POLISH_MIN_GAIN), ceiling);
+                        + " of the infeasible plans above the current one)%n", Math.round(100 * POLISH_MIN_GAIN), ceiling);
                 return;
             }
             tried.add(SearchCache.key(prunedPart(move)));
@@ -727,6 +725,17 @@ public final class PruneAugSearch {
                 current = move;
             }
         }
+    }
+
+    /**
+     * The calibrated damage a polish move may not reach from a feasible plan of calibrated damage
+     * {@code d0}: the least damage of the plans found infeasible above {@code d0}, else 1.5 {@code d0}.
+     * Infeasible plans below {@code d0} are the proxy's scatter around the budget (the plan at
+     * {@code d0} met it), not a bound: counting them left the climb no move at all.
+     */
+    private double damageCap(double d0) {
+        return candidates.stream().filter(c -> !c.feasible()).mapToDouble(c -> calibratedDamage(c.plan()))
+                .filter(d -> d > d0 + 1e-12).min().orElse(1.5 * d0);
     }
 
     /** The untried single-layer move that saves the most predicted latency below the damage ceiling; null if none. */
