@@ -734,8 +734,12 @@ public final class PruneAugSearch {
      * {@code d0} met it), not a bound: counting them left the climb no move at all.
      */
     private double damageCap(double d0) {
-        return candidates.stream().filter(c -> !c.feasible()).mapToDouble(c -> calibratedDamage(c.plan()))
-                .filter(d -> d > d0 + 1e-12).min().orElse(1.5 * d0);
+        return damageCap(d0, candidates.stream().filter(c -> !c.feasible()).mapToDouble(c -> calibratedDamage(c.plan())));
+    }
+
+    /** {@link #damageCap(double)} over the infeasible plans' calibrated damages. */
+    static double damageCap(double d0, java.util.stream.DoubleStream infeasible) {
+        return infeasible.filter(d -> d > d0 + 1e-12).min().orElse(1.5 * d0);
     }
 
     /** The untried single-layer move that saves the most predicted latency below the damage ceiling; null if none. */
