@@ -38,7 +38,7 @@ inline void maxpool2x2_plane(const MaxPool2x2Plane& p, const float* src, float* 
   zero(d, p.oguard);
 }
 
-#if defined(__x86_64__) || defined(_M_X64) || defined(__i386__)
+#if defined(__x86_64__) || defined(__i386__)  // as the registry: CMake builds the x86 ISA files there
 void f32_maxpool2x2_plane__avx512(const MaxPool2x2Plane& p, const float* src, float* dst);
 #define PA_HAVE_MAXPOOL_AVX512 1
 #endif
