@@ -4,13 +4,11 @@
 #include <immintrin.h>
 
 #include "../bsrmm_kernel.h"
+#include "vec_avx512.h"
 
 namespace {
 
-struct Avx512 {
-  using T = __m512;
-  using Mask = __mmask16;
-  static constexpr int kLanes = 16;
+struct Avx512 : pa::Avx512Vec {
   static constexpr int kMaxRowGroup = 8;
   // Tuning for 32 zmm registers, measured with GCC 12 on Zen 5 (M=K=1024, N=256, density 0.1,
   // interleaved A/B runs): blocks of 8+ rows run best with 24 accumulators (8 rows x 3 vectors,
@@ -19,19 +17,6 @@ struct Avx512 {
   static constexpr int accumulators(int br, int bc) { return br >= 8 && bc >= 2 ? 24 : 16; }
   static constexpr int column_unroll(int, int bc) { return bc <= 4 ? 4 : 1; }
   static constexpr int kPrefetchBelowFmas = 16;
-
-  static PA_INLINE T zero() { return _mm512_setzero_ps(); }
-  static PA_INLINE T load(const float* p) { return _mm512_loadu_ps(p); }
-  static PA_INLINE T load(const float* p, Mask m) { return _mm512_maskz_loadu_ps(m, p); }
-  static PA_INLINE void store(float* p, T v) { _mm512_storeu_ps(p, v); }
-  static PA_INLINE void store(float* p, T v, Mask m) { _mm512_mask_storeu_ps(p, m, v); }
-  static PA_INLINE T broadcast(const float* p) { return _mm512_set1_ps(*p); }
-  static PA_INLINE T fma(T a, T b, T c) { return _mm512_fmadd_ps(a, b, c); }
-  static PA_INLINE void prefetch(const float* p) { _mm_prefetch(reinterpret_cast<const char*>(p), _MM_HINT_T0); }
-  // the masked form: GCC 12's _mm512_max_ps trips -Wmaybe-uninitialized on its own placeholder
-  static PA_INLINE T max(T a, T b) { return _mm512_mask_max_ps(a, (Mask)0xFFFF, a, b); }
-  // lanes [0, count) enabled; masked-off lanes are neither read (no fault) nor written
-  static PA_INLINE Mask mask(int count) { return (Mask)((1u << count) - 1u); }
 };
 
 }  // namespace

@@ -7,37 +7,34 @@
 #include <cstring>
 
 #include "../ops/pool_kernels.h"
+#include "vec_avx512.h"
 
 namespace pa {
 namespace {
 
-inline __mmask16 first(int32_t n) { return (__mmask16)(n >= 16 ? 0xFFFF : (1u << n) - 1); }
-
-// the masked form, as Avx512::max of the bsrmm kernels: GCC 12's _mm512_max_ps trips
-// -Wmaybe-uninitialized on its own placeholder
-inline __m512 max(__m512 a, __m512 b) { return _mm512_mask_max_ps(a, (__mmask16)0xFFFF, a, b); }
+using V = Avx512Vec;
 
 inline void row(const float* r0, const float* r1, float* d, int32_t ow, int32_t pad) {
   const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
   const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
   int32_t ox = 0;
   for (; ox + 16 <= ow; ox += 16) {
-    const __m512 m0 = max(_mm512_loadu_ps(r0 + 2 * ox), _mm512_loadu_ps(r1 + 2 * ox));
-    const __m512 m1 = max(_mm512_loadu_ps(r0 + 2 * ox + 16), _mm512_loadu_ps(r1 + 2 * ox + 16));
-    _mm512_storeu_ps(d + ox, max(_mm512_permutex2var_ps(m0, even, m1), _mm512_permutex2var_ps(m0, odd, m1)));
+    const __m512 m0 = V::max(V::load(r0 + 2 * ox), V::load(r1 + 2 * ox));
+    const __m512 m1 = V::max(V::load(r0 + 2 * ox + 16), V::load(r1 + 2 * ox + 16));
+    V::store(d + ox, V::max(_mm512_permutex2var_ps(m0, even, m1), _mm512_permutex2var_ps(m0, odd, m1)));
   }
   const int32_t rest = ow - ox;  // 0..15 outputs left, then the padding
   if (rest > 0) {
     const int32_t in = 2 * rest;  // 2..30 inputs per row
-    const __mmask16 k0 = first(in), k1 = first(in - 16 > 0 ? in - 16 : 0);
-    const __m512 m0 = max(_mm512_maskz_loadu_ps(k0, r0 + 2 * ox), _mm512_maskz_loadu_ps(k0, r1 + 2 * ox));
-    const __m512 m1 = max(_mm512_maskz_loadu_ps(k1, r0 + 2 * ox + 16), _mm512_maskz_loadu_ps(k1, r1 + 2 * ox + 16));
-    const __m512 y = max(_mm512_permutex2var_ps(m0, even, m1), _mm512_permutex2var_ps(m0, odd, m1));
+    const __mmask16 k0 = V::mask(in), k1 = V::mask(in - 16 > 0 ? in - 16 : 0);
+    const __m512 m0 = V::max(V::load(r0 + 2 * ox, k0), V::load(r1 + 2 * ox, k0));
+    const __m512 m1 = V::max(V::load(r0 + 2 * ox + 16, k1), V::load(r1 + 2 * ox + 16, k1));
+    const __m512 y = V::max(_mm512_permutex2var_ps(m0, even, m1), _mm512_permutex2var_ps(m0, odd, m1));
     if (rest + pad <= 16) {  // outputs and padding in one store: lanes past `rest` are zeros
-      _mm512_mask_storeu_ps(d + ox, first(rest + pad), y);
+      V::store(d + ox, y, V::mask(rest + pad));
       return;
     }
-    _mm512_mask_storeu_ps(d + ox, first(rest), y);
+    V::store(d + ox, y, V::mask(rest));
   }
   for (int32_t i = 0; i < pad; ++i) d[ow + i] = 0.0f;
 }
@@ -48,8 +45,8 @@ inline void zero(float* p, int64_t n) {
     return;
   }
   int64_t i = 0;
-  for (; i + 16 <= n; i += 16) _mm512_storeu_ps(p + i, _mm512_setzero_ps());
-  if (i < n) _mm512_mask_storeu_ps(p + i, first((int32_t)(n - i)), _mm512_setzero_ps());
+  for (; i + 16 <= n; i += 16) V::store(p + i, V::zero());
+  if (i < n) V::store(p + i, V::zero(), V::mask((int)(n - i)));
 }
 
 }  // namespace
