@@ -1,11 +1,14 @@
-// Google Benchmark of the grid layout's non-GEMM operators (pruneaug/grid.h) on VGG's shapes, per
+// Google Benchmark of the grid layout's operators (pruneaug/grid.h) on VGG's shapes, per
 // micro-batch of 4 images on one thread: what a lane of the micro-batched schedule runs.
-//   build/test/bench/bench_grid --benchmark_filter=MaxPool   (or Flatten)
+//   build/test/bench/bench_grid --benchmark_filter=MaxPool   (or Flatten, ConvImplicit)
 #include <benchmark/benchmark.h>
 
+#include <string>
 #include <vector>
 
 #include "pruneaug/grid.h"
+#include "pruneaug/pruneaug.h"
+#include "random_bsr.h"
 
 namespace {
 
@@ -52,6 +55,57 @@ void BM_Flatten(benchmark::State& state) {
   state.SetLabel("128x3x3 b" + std::to_string(b) + " -> 1152x64");
 }
 BENCHMARK(BM_Flatten)->Arg(4)->Unit(benchmark::kMicrosecond);
+
+// A block-sparse 3x3 convolution as the runtime runs it: implicit GEMM on the grid (no im2col),
+// bias and ReLU fused, on one micro-batch of 4 images, one thread, best ISA. VGG's conv2 (32 -> 64
+// channels, 14 x 14) and conv3 (64 -> 128, 7 x 7). Arguments: layer, block rows, block cols,
+// density in percent. GFLOPs_nz counts the stored nonzeros' FLOPs over the n = B*Hp*Wp positions
+// the kernel computes: the per-FLOP efficiency of a block shape where the network spends its time
+// (the standalone bench_bsrmm shapes stream far larger X matrices).
+struct ConvCase {
+  const char* name;
+  int in, out, h, w;
+};
+constexpr ConvCase kConvs[] = {{"conv2", 32, 64, 14, 14}, {"conv3", 64, 128, 7, 7}};
+
+void BM_ConvImplicit(benchmark::State& state) {
+  const ConvCase cc = kConvs[state.range(0)];
+  const int br = (int)state.range(1), bc = (int)state.range(2);
+  const double density = (double)state.range(3) / 100.0;
+  const int b = 4;
+  pa_grid in{cc.in, b, cc.h, cc.w, 1, 0};
+  in.ldc = pa_grid_min_ldc(b, cc.h, cc.w, 1);
+  pa_grid out{cc.out, b, cc.h, cc.w, 1, 0};
+  out.ldc = in.ldc;
+  const int32_t k = cc.in * 9;
+  const int32_t n = (int32_t)(in.ldc - 2 * pa_grid_origin(&in));  // B*Hp*Wp positions
+  std::vector<int64_t> off(k);
+  if (pa_grid_conv_row_offsets(&in, 3, 3, off.data()) != 0) {
+    state.SkipWithError("conv offsets failed");
+    return;
+  }
+  const int kernel = pa_kernel_find("auto", br, bc);
+  const pa_test::RandomBsr w = pa_test::random_bsr(cc.out, k, br, bc, density, 42);
+  const pa_bsr_f32 wv = w.view();
+  std::vector<float> x = pa_test::random_floats((size_t)in.c * in.ldc, 7), y((size_t)out.c * out.ldc);
+  const std::vector<float> bias = pa_test::random_floats((size_t)cc.out, 9);
+  const float* x0 = x.data() + pa_grid_origin(&in);
+  float* y0 = y.data() + pa_grid_origin(&out);
+  for (auto _ : state) {
+    if (pa_f32_bsrmm_rows(kernel, &wv, n, x0, off.data(), y0, (int32_t)out.ldc, bias.data(), PA_ACT_RELU, 1) != 0) {
+      state.SkipWithError(pa_last_error());
+      break;
+    }
+    benchmark::DoNotOptimize(y.data());
+    benchmark::ClobberMemory();
+  }
+  state.counters["GFLOPs_nz"] = benchmark::Counter(2.0 * (double)w.stored_nonzeros() * n * (double)state.iterations(),
+                                                   benchmark::Counter::kIsRate);
+  state.SetLabel(std::string(cc.name) + " " + pa_kernel_name(kernel));
+}
+BENCHMARK(BM_ConvImplicit)
+    ->ArgsProduct({{0, 1}, {1, 2, 4, 8, 16}, {1, 2}, {10, 30, 100}})
+    ->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 
