@@ -62,6 +62,7 @@ public final class SparseNetwork implements AutoCloseable {
     private final FloatPointer output;
     private final List<Step> steps;
     private final List<AutoCloseable> resources;
+    private long passes;
 
     SparseNetwork(int batch, int inputFeatures, int classes, FloatPointer input, FloatPointer output, List<Step> steps,
             List<AutoCloseable> resources) {
@@ -128,6 +129,7 @@ public final class SparseNetwork implements AutoCloseable {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
+        passes++;
         int offset = 0;
         for (Step s : steps) {
             s.run(threads, times, offset);
@@ -163,8 +165,7 @@ public final class SparseNetwork implements AutoCloseable {
             images[i] = r.nextFloat();
         }
         input.position(0).put(images);
-        Set<String> kinds = ops().stream().map(o -> o.kind() + "@" + (o.platform() == null ? "" : o.platform()))
-                .collect(Collectors.toSet());
+        Set<String> kinds = opKinds();
         boolean cold = !WARM_OPS.containsAll(kinds);
         long start = System.nanoTime();
         for (int i = 0; i < warmup || (cold && System.nanoTime() - start < JIT_WARMUP_NS); i++) {
@@ -190,6 +191,27 @@ public final class SparseNetwork implements AutoCloseable {
         double[] sorted = totals.clone();
         Arrays.sort(sorted);
         return new Timing(batch, threads, reps, median(totals), sorted[0], sorted[reps - 1], ops);
+    }
+
+    /** The kinds of operator this network runs, as {@link #WARM_OPS} keys them. */
+    private Set<String> opKinds() {
+        return ops().stream().map(o -> o.kind() + "@" + (o.platform() == null ? "" : o.platform()))
+                .collect(Collectors.toSet());
+    }
+
+    /** Whether every operator kind of this network has had its JIT warm-up in this JVM. */
+    boolean warm() {
+        return WARM_OPS.containsAll(opKinds());
+    }
+
+    /** Forgets which operator kinds are warm (tests). */
+    static void resetWarmUp() {
+        WARM_OPS.clear();
+    }
+
+    /** Forward passes this network has run. */
+    long passes() {
+        return passes;
     }
 
     /**

@@ -114,6 +114,21 @@ class SparseNetworkTest {
     }
 
     @Test
+    void firstTimingOfAnOperatorKindWarmsUpLongerThanAskedLaterOnesDoNot() {
+        MultiLayerNetwork net = ZooModel.LENET5.build(1);
+        try (SparseNetwork s = SparseNetwork.compile(net, l -> Placement.dense(dense), 8)) {
+            SparseNetwork.resetWarmUp();
+            assertFalse(s.warm());
+            s.time(1, 2, 1);
+            assertTrue(s.warm(), "its operator kinds are recorded as warm");
+            long before = s.passes();
+            assertTrue(before >= 3, "at least the warm-up and timed passes asked for: " + before);
+            s.time(1, 2, 1);
+            assertEquals(3, s.passes() - before, "once warm, exactly the passes asked for");
+        }
+    }
+
+    @Test
     void autoScheduleMicroBatchesConvolutionalNetworksOnly() {
         Execution vgg = Execution.auto(ZooModel.VGG.build(1), 64, 2);
         // conv1's input + output: (784 + 32 * 784) floats per image, 512 KB per lane
