@@ -621,6 +621,12 @@ public final class PruneAugSearch {
         return out;
     }
 
+    /** A layer's options whose blocks the calibration covers (all of them when it covers none). */
+    private List<LayerOption> covered(List<LayerOption> options) {
+        List<LayerOption> in = options.stream().filter(o -> o.sparsity() == 0 || calibration.covers(o.block())).toList();
+        return in.stream().anyMatch(o -> o.sparsity() > 0) ? in : options;
+    }
+
     /** The plan's summed damage in calibrated units (1 = at the budget, for a uniform plan of any block). */
     private double calibratedDamage(List<LayerAssignment> plan) {
         return plan.stream().mapToDouble(a -> a.sparsity() == 0 ? 0
@@ -649,7 +655,7 @@ public final class PruneAugSearch {
             log.println(start.isEmpty() ? "no feasible plan to polish" : "no calibration: calibrated frontier skipped");
             return 0;
         }
-        List<List<LayerOption>> scaled = options.stream().map(os -> os.stream().map(o -> new LayerOption(o.block(),
+        List<List<LayerOption>> scaled = options.stream().map(os -> covered(os).stream().map(o -> new LayerOption(o.block(),
                 o.sparsity(), o.latencyMs(), calibration.calibrated(o.block(), o.damage()), o.onPlatform())).toList()).toList();
         List<ParetoFrontier.Point> frontier = frontierOf(scaled);
         double ms0 = oracle.networkMs(start.get().plan());
@@ -755,7 +761,7 @@ public final class PruneAugSearch {
                 continue;
             }
             for (LayerOption o : options.get(l)) {
-                if (!o.onPlatform() || o.sparsity() == 0) {
+                if (!o.onPlatform() || o.sparsity() == 0 || !calibration.covers(o.block())) {
                     continue;
                 }
                 List<LayerAssignment> plan = new ArrayList<>();

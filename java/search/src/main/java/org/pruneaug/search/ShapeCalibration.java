@@ -25,7 +25,8 @@ import org.pruneaug.core.BlockShape;
  * <p>The boundary is a function of the block's area (r*c) only, interpolated linearly in
  * log(damage) over log2(area) between the areas that have uniform outcomes and held constant
  * beyond them; shapes of equal area are averaged (in log). Areas whose uniform plans all missed the
- * budget give no boundary (they would only bound it from above).
+ * budget give no boundary (they would only bound it from above). The polish only uses blocks the
+ * calibration {@link #covers}: areas up to twice the largest calibrated one.
  */
 public final class ShapeCalibration {
     /** A fine-tuned uniform plan: its block shape, summed raw damage, and whether it met the budget. */
@@ -81,6 +82,20 @@ public final class ShapeCalibration {
         }
         double t = (x - lo.getKey()) / (hi.getKey() - lo.getKey());
         return Math.exp(lo.getValue() + t * (hi.getValue() - lo.getValue()));
+    }
+
+    /**
+     * Whether the calibration speaks for this block: its area lies within a factor of 2 of the areas
+     * with outcomes (always, when empty). Beyond that the boundary is only held constant, and on VGG
+     * the polish's misses were such plans (fc1 in 4x32 or 8x16 blocks, area 128, calibrated on areas
+     * 1-4: one-shot damage near 0, fine-tuned 0.3-0.9 points under the floor).
+     */
+    public boolean covers(BlockShape block) {
+        if (logBoundary.isEmpty()) {
+            return true;
+        }
+        double x = log2Area(block);
+        return x >= logBoundary.firstKey() - 1 - 1e-9 && x <= logBoundary.lastKey() + 1 + 1e-9;
     }
 
     /** A layer's raw damage in calibrated units (1 = at the budget, for a uniform plan). */

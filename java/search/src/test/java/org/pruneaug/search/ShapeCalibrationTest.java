@@ -1,6 +1,7 @@
 package org.pruneaug.search;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -48,6 +49,19 @@ class ShapeCalibrationTest {
         assertEquals(b8, c.boundary(new BlockShape(32, 32)), 1e-12);
         // larger blocks take more raw damage before the budget breaks: the same raw damage counts for less
         assertTrue(c.calibrated(B8X1, 1.0) < c.calibrated(B1X1, 1.0));
+    }
+
+    @Test
+    void coversAreasWithinAFactorOfTwoOfTheCalibratedOnes() {
+        ShapeCalibration c = ShapeCalibration.fit(vgg()); // areas 1 and 8
+        assertTrue(c.covers(B1X1) && c.covers(new BlockShape(2, 2)) && c.covers(B8X1));
+        assertTrue(c.covers(new BlockShape(4, 4)));
+        assertFalse(c.covers(new BlockShape(8, 4)));
+        assertFalse(c.covers(new BlockShape(8, 16)));
+        ShapeCalibration small = ShapeCalibration.fit(List.of(new ShapeCalibration.Outcome(B1X1, 0.4, true)));
+        assertTrue(small.covers(new BlockShape(1, 2)));
+        assertFalse(small.covers(new BlockShape(4, 1)));
+        assertTrue(ShapeCalibration.fit(List.of()).covers(new BlockShape(32, 32)), "raw damage: no limit");
     }
 
     @Test
