@@ -35,9 +35,7 @@
 
 #define PA_STRINGIFY(x) #x
 #define PA_UNROLL(n) _Pragma(PA_STRINGIFY(GCC unroll n))
-// The helpers below must melt into the tile loop: a call that survives (GCC's inliner gives up
-// once a file holds many instantiations) would pass the accumulators through memory.
-#define PA_INLINE inline __attribute__((always_inline))
+// The helpers below must melt into the tile loop (PA_INLINE, internal.h), lambdas too.
 #define PA_INLINE_LAMBDA __attribute__((always_inline))
 
 namespace {

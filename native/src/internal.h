@@ -10,6 +10,11 @@
 #include "pruneaug/bsrmm.h"
 #include "pruneaug/status.h"
 
+// Forces inlining of the small vector helpers the kernels call in their inner loops: a call that
+// survives (GCC's inliner gives up once a file holds many instantiations) would pass the
+// accumulators through memory.
+#define PA_INLINE inline __attribute__((always_inline))
+
 namespace pa {
 
 // Computes block rows [rb_begin, rb_end) of Y = act(W X + bias) for all n columns. Arguments are

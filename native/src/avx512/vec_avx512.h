@@ -4,11 +4,7 @@
 
 #include <immintrin.h>
 
-#include <cstdint>
-
-#ifndef PA_INLINE
-#define PA_INLINE inline __attribute__((always_inline))
-#endif
+#include "../internal.h"
 
 namespace pa {
 
