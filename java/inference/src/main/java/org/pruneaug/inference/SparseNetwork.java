@@ -165,14 +165,14 @@ public final class SparseNetwork implements AutoCloseable {
             images[i] = r.nextFloat();
         }
         input.position(0).put(images);
-        Set<String> kinds = opKinds();
+        List<OpInfo> infos = ops();
+        Set<String> kinds = kinds(infos);
         boolean cold = !WARM_OPS.containsAll(kinds);
         long start = System.nanoTime();
         for (int i = 0; i < warmup || (cold && System.nanoTime() - start < JIT_WARMUP_NS); i++) {
             forward(threads, null);
         }
         WARM_OPS.addAll(kinds);
-        List<OpInfo> infos = ops();
         long[][] perStep = new long[infos.size()][reps];
         double[] totals = new double[reps];
         long[] times = new long[infos.size()];
@@ -193,15 +193,15 @@ public final class SparseNetwork implements AutoCloseable {
         return new Timing(batch, threads, reps, median(totals), sorted[0], sorted[reps - 1], ops);
     }
 
-    /** The kinds of operator this network runs, as {@link #WARM_OPS} keys them. */
-    private Set<String> opKinds() {
-        return ops().stream().map(o -> o.kind() + "@" + (o.platform() == null ? "" : o.platform()))
+    /** The kinds of these operators, as {@link #WARM_OPS} keys them. */
+    private static Set<String> kinds(List<OpInfo> ops) {
+        return ops.stream().map(o -> o.kind() + "@" + (o.platform() == null ? "" : o.platform()))
                 .collect(Collectors.toSet());
     }
 
     /** Whether every operator kind of this network has had its JIT warm-up in this JVM. */
     boolean warm() {
-        return WARM_OPS.containsAll(opKinds());
+        return WARM_OPS.containsAll(kinds(ops()));
     }
 
     /** Forgets which operator kinds are warm (tests). */
