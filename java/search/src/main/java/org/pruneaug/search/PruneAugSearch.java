@@ -596,7 +596,8 @@ public final class PruneAugSearch {
      * plan fine-tuned so far (PruneAug's bisection or a baseline's): first on the calibrated frontier
      * ({@link #calibratedPass}), then, with what is left, on single-layer moves ({@link #hillClimb}).
      * Both measure damage in the units of the {@link ShapeCalibration} the baselines' uniform plans
-     * give, so that block shapes compete by what they keep after fine-tuning.
+     * give, so that block shapes compete by what they keep after fine-tuning, and both use only the
+     * options whose blocks that calibration {@link ShapeCalibration#covers covers}.
      */
     private void polish(List<List<LayerOption>> options) {
         if (cfg.polishFineTunes() == 0) {
@@ -604,8 +605,9 @@ public final class PruneAugSearch {
         }
         calibration = ShapeCalibration.fit(uniformOutcomes());
         log.println("damage calibration from the uniform plans fine-tuned: " + calibration.describe());
-        int spent = calibratedPass(options, Math.max(1, cfg.polishFineTunes() - 1));
-        hillClimb(options, cfg.polishFineTunes() - spent);
+        List<List<LayerOption>> covered = options.stream().map(this::covered).toList();
+        int spent = calibratedPass(covered, Math.max(1, cfg.polishFineTunes() - 1));
+        hillClimb(covered, cfg.polishFineTunes() - spent);
     }
 
     /** The fine-tuned plans that prune every prunable layer with one block shape and one sparsity. */
@@ -655,7 +657,7 @@ public final class PruneAugSearch {
             log.println(start.isEmpty() ? "no feasible plan to polish" : "no calibration: calibrated frontier skipped");
             return 0;
         }
-        List<List<LayerOption>> scaled = options.stream().map(os -> covered(os).stream().map(o -> new LayerOption(o.block(),
+        List<List<LayerOption>> scaled = options.stream().map(os -> os.stream().map(o -> new LayerOption(o.block(),
                 o.sparsity(), o.latencyMs(), calibration.calibrated(o.block(), o.damage()), o.onPlatform())).toList()).toList();
         List<ParetoFrontier.Point> frontier = frontierOf(scaled);
         double ms0 = oracle.networkMs(start.get().plan());
@@ -761,7 +763,7 @@ public final class PruneAugSearch {
                 continue;
             }
             for (LayerOption o : options.get(l)) {
-                if (!o.onPlatform() || o.sparsity() == 0 || !calibration.covers(o.block())) {
+                if (!o.onPlatform() || o.sparsity() == 0) {
                     continue;
                 }
                 List<LayerAssignment> plan = new ArrayList<>();
