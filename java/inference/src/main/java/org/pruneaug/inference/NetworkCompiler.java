@@ -111,21 +111,19 @@ final class NetworkCompiler {
             InputPreProcessor pre0 = net.getLayerWiseConfigurations().getInputPreProcess(0);
             inputFeatures = inputSizeOf(pre0, conf(0), prunable.get(0));
             input = own(GridOps.zeroed((long) batch * inputFeatures));
-            int first = 0;
+            FloatPointer output;
             int split = microBatchSplit();
             if (split > 0) {
-                steps.add(compileMicroBatched(split, input, inputFeatures));
-                first = split;
+                FloatPointer[] out = new FloatPointer[1];
+                steps.add(compileMicroBatched(split, input, inputFeatures, out));
+                output = out[0];
+            } else {
+                for (int i = 0; i < net.getnLayers(); i++) {
+                    emitLayer(i, input, inputFeatures, false);
+                }
+                output = own(GridOps.zeroed((long) batch * requireOutputLayer()));
+                emitOutput(classes, softmax, output);
             }
-            for (int i = first; i < net.getnLayers(); i++) {
-                emitLayer(i, input, inputFeatures, i == split);
-            }
-            flushPending();
-            if (classes < 0 || featureData == null) {
-                throw new InvalidInputException("the model does not end in a dense OutputLayer: sparse inference needs one");
-            }
-            FloatPointer output = own(GridOps.zeroed((long) batch * classes));
-            emitOutput(classes, softmax, output);
             return new SparseNetwork(batch, inputFeatures, classes, input, output, List.copyOf(steps), List.copyOf(resources));
         } catch (RuntimeException e) {
             new SparseNetwork(batch, 0, 0, null, null, List.copyOf(steps), List.copyOf(resources)).close();
@@ -192,35 +190,50 @@ final class NetworkCompiler {
         return -1;
     }
 
+    /** Flushes the last layer and returns the classes of the OutputLayer the network must end in. */
+    private int requireOutputLayer() {
+        flushPending();
+        if (classes < 0 || featureData == null) {
+            throw new InvalidInputException("the model does not end in a dense OutputLayer: sparse inference needs one");
+        }
+        return classes;
+    }
+
     /**
-     * Layers [0, split) compiled once per lane for one micro-batch, each lane with its own buffers and
-     * prepared GEMMs, ending in a flatten into its micro-batch's columns of one features x batch
-     * matrix, which the rest of the network (compiled here, on the whole batch) reads.
+     * The whole network compiled once per lane, each lane with its own buffers and prepared GEMMs:
+     * layers [0, split) for one micro-batch, ending in a flatten into its chunk's columns of a lane-local
+     * features x chunk matrix, then layers [split, end) and the softmax on that chunk, written into
+     * the chunk's rows of the network's output (allocated into out[0]).
      */
-    private MicroBatchStep compileMicroBatched(int split, FloatPointer input, int inputFeatures) {
+    private MicroBatchStep compileMicroBatched(int split, FloatPointer input, int inputFeatures, FloatPointer[] out) {
         int mb = exec.microBatch();
+        int chunk = Execution.chunkImages(batch, mb, exec.lanes());
         List<MicroBatchStep.Lane> lanes = new ArrayList<>();
-        FloatPointer[] flat = new FloatPointer[1];
         try {
             for (int lane = 0; lane < exec.lanes(); lane++) {
-                NetworkCompiler sub = new NetworkCompiler(net, placement, mb, Execution.LAYER_BY_LAYER);
-                lanes.add(sub.compileLane(split, new FloatPointer(input), inputFeatures, flat, batch));
+                NetworkCompiler head = new NetworkCompiler(net, placement, mb, Execution.LAYER_BY_LAYER);
+                NetworkCompiler tail = new NetworkCompiler(net, placement, chunk, Execution.LAYER_BY_LAYER);
+                lanes.add(head.compileLane(split, new FloatPointer(input), inputFeatures, tail, out, batch));
+                classes = tail.classes;
             }
         } catch (RuntimeException e) {
             lanes.forEach(MicroBatchStep.Lane::close);
-            if (flat[0] != null) {
-                flat[0].close();
+            if (out[0] != null) {
+                out[0].close();
             }
             throw e;
         }
-        own(flat[0]);
-        setFeatures(lanes.get(0).features(), flat[0]);
-        return new MicroBatchStep(lanes, batch / mb, mb, inputFeatures);
+        own(out[0]);
+        return new MicroBatchStep(lanes, batch / mb, mb, chunk / mb, inputFeatures);
     }
 
-    /** One lane: layers [0, split) on {@code mb} images read from {@code laneInput}, flattened into flat[0]. */
-    private MicroBatchStep.Lane compileLane(int split, FloatPointer laneInput, int inputFeatures, FloatPointer[] flat,
-            int fullBatch) {
+    /**
+     * One lane: layers [0, split) here, on {@code mb} images read from {@code laneInput} and flattened
+     * into a features x chunk matrix; the rest in {@code tail} (compiled for a chunk of images), its
+     * softmax writing into a view of out[0] (batch x classes, allocated by the first lane).
+     */
+    private MicroBatchStep.Lane compileLane(int split, FloatPointer laneInput, int inputFeatures, NetworkCompiler tail,
+            FloatPointer[] out, int fullBatch) {
         try {
             resources.add(laneInput);
             for (int i = 0; i < split; i++) {
@@ -232,15 +245,29 @@ final class NetworkCompiler {
             Grid g = grid;
             FloatPointer src = gridData;
             int f = g.featuresPerImage();
-            if (flat[0] == null) {
-                flat[0] = GridOps.zeroed((long) f * fullBatch);
-            }
-            FloatPointer dst = own(new FloatPointer(flat[0]));
+            int chunk = tail.batch;
+            FloatPointer flat = own(GridOps.zeroed((long) f * chunk));
+            FloatPointer dst = own(new FloatPointer(flat));
             steps.add(new SparseNetwork.SimpleStep(SparseNetwork.op(name + "/flatten", OpInfo.Kind.FLATTEN, null),
-                    t -> GridOps.flatten(g, src, dst, fullBatch, t)));
-            return new MicroBatchStep.Lane(List.copyOf(steps), List.copyOf(resources), laneInput, dst, f);
+                    t -> GridOps.flatten(g, src, dst, chunk, t)));
+            tail.setFeatures(f, flat);
+            for (int i = split; i < net.getnLayers(); i++) {
+                tail.emitLayer(i, null, 0, i == split);
+            }
+            int classes = tail.requireOutputLayer();
+            if (out[0] == null) {
+                out[0] = GridOps.zeroed((long) fullBatch * classes);
+            }
+            FloatPointer laneOutput = tail.own(new FloatPointer(out[0]));
+            tail.emitOutput(classes, tail.softmax, laneOutput);
+            List<AutoCloseable> all = new ArrayList<>(resources);
+            all.addAll(tail.resources);
+            return new MicroBatchStep.Lane(List.copyOf(steps), List.copyOf(tail.steps), all, laneInput, dst,
+                    laneOutput, classes);
         } catch (RuntimeException e) {
-            new MicroBatchStep.Lane(List.copyOf(steps), List.copyOf(resources), laneInput, null, 0).close();
+            new MicroBatchStep.Lane(List.copyOf(steps), List.copyOf(tail.steps), List.copyOf(resources), laneInput,
+                    null, null, 0).close();
+            SparseNetwork.closeAll(List.of(), tail.resources);
             throw e;
         }
     }
@@ -536,7 +563,10 @@ final class NetworkCompiler {
         setGrid(out, y);
     }
 
-    /** Softmax (or nothing) over each image's logits; writes batch x classes row-major into output. */
+    /**
+     * Softmax (or nothing) over each image's logits; writes batch x classes row-major into output from
+     * its position (a micro-batch lane moves it to its chunk's rows).
+     */
     private void emitOutput(int classes, boolean softmax, FloatPointer output) {
         FloatPointer logits = featureData;
         float[] z = new float[classes * batch];
@@ -562,7 +592,7 @@ final class NetworkCompiler {
                     p[b * classes + c] = (float) (Math.exp(z[c * batch + b] - max) / sum);
                 }
             }
-            output.position(0).put(p);
+            output.put(p);
         }));
     }
 

@@ -142,6 +142,16 @@ class SparseNetworkTest {
     }
 
     @Test
+    void chunksAreWholeMicroBatchesDividingTheBatchOnePerLaneWherePossible() {
+        assertEquals(32, Execution.chunkImages(64, 4, 2), "half the batch each");
+        assertEquals(64, Execution.chunkImages(64, 4, 1), "one lane: the whole batch");
+        assertEquals(16, Execution.chunkImages(48, 4, 3));
+        assertEquals(20, Execution.chunkImages(60, 4, 2), "30 is no multiple of 4: three chunks of 20");
+        assertEquals(21, Execution.chunkImages(63, 3, 2));
+        assertEquals(4, Execution.chunkImages(8, 4, 3), "fewer micro-batches than lanes: one each");
+    }
+
+    @Test
     void implicitGemmRunsSameModeConvolutionsWithoutIm2col() {
         MultiLayerNetwork net = ZooModel.VGG.build(3);
         Pruning scored = Pruning.score(net, Pruner.byName("magnitude"), images, 3);
