@@ -2,10 +2,6 @@ package org.pruneaug.inference;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bytedeco.javacpp.FloatPointer;
 import org.pruneaug.core.GemmShape;
@@ -14,7 +10,8 @@ import org.pruneaug.core.GemmShape;
  * A micro-batched network ({@link Execution}) run as chunks of images, taken in turn by up to
  * {@code lanes.size()} threads, each running its lane's compiled steps with single-threaded kernels:
  * the convolutional part on the chunk's {@code microBatch}-image micro-batches one after the other,
- * then the dense part and the softmax on the whole chunk. Lane 0 runs on the calling thread.
+ * then the dense part and the softmax on the whole chunk. Lane 0 runs on the calling thread, the
+ * others on the {@link LaneCrew}.
  *
  * <p>Why the dense part runs in the lanes too: on the whole batch after the lanes, it ran on the
  * kernel library's own thread pool, whose worker had often gone to sleep during the lanes' part
@@ -48,7 +45,6 @@ final class MicroBatchStep implements SparseNetwork.Step {
     private final int perChunk;
     private final int inputFeatures;
     private final List<OpInfo> infos;
-    private ExecutorService pool;
 
     /** {@code count} micro-batches of {@code microBatch} images, {@code perChunk} of them per chunk. */
     MicroBatchStep(List<Lane> lanes, int count, int microBatch, int perChunk, int inputFeatures) {
@@ -96,37 +92,23 @@ final class MicroBatchStep implements SparseNetwork.Step {
         int workers = Math.max(1, Math.min(threads, Math.min(lanes.size(), chunks)));
         AtomicInteger next = new AtomicInteger();
         long[][] laneTimes = new long[workers][infos.size()];
-        List<Future<?>> others = new ArrayList<>();
-        if (workers > 1) {
-            ExecutorService p = pool();
-            for (int w = 1; w < workers; w++) {
-                int lane = w;
-                others.add(p.submit(() -> work(lanes.get(lane), next, laneTimes[lane])));
-            }
+        List<Runnable> others = new ArrayList<>();
+        for (int w = 1; w < workers; w++) {
+            int lane = w;
+            others.add(() -> work(lanes.get(lane), next, laneTimes[lane]));
         }
-        Throwable failure = null;
-        try {
-            work(lanes.get(0), next, laneTimes[0]);
-        } catch (RuntimeException | Error e) {
-            failure = e;
-            next.set(chunks); // the other lanes stop after their current chunk
-        }
-        for (Future<?> f : others) {
+        Runnable own = () -> {
             try {
-                f.get();
-            } catch (ExecutionException e) {
-                failure = failure == null ? e.getCause() : failure;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure = failure == null ? e : failure;
+                work(lanes.get(0), next, laneTimes[0]);
+            } catch (RuntimeException | Error e) {
+                next.set(chunks); // the other lanes stop after their current chunk
+                throw e;
             }
-        }
-        if (failure instanceof RuntimeException r) {
-            throw r;
-        } else if (failure instanceof Error e) {
-            throw e;
-        } else if (failure != null) {
-            throw new IllegalStateException("micro-batch lane failed", failure);
+        };
+        if (others.isEmpty()) {
+            own.run();
+        } else {
+            LaneCrew.shared().run(own, others);
         }
         if (times != null) {
             for (int j = 0; j < infos.size(); j++) {
@@ -163,23 +145,8 @@ final class MicroBatchStep implements SparseNetwork.Step {
         }
     }
 
-    private synchronized ExecutorService pool() {
-        if (pool == null) {
-            pool = Executors.newFixedThreadPool(lanes.size() - 1, r -> {
-                Thread t = new Thread(r, "pruneaug-lane");
-                t.setDaemon(true);
-                return t;
-            });
-        }
-        return pool;
-    }
-
     @Override
-    public synchronized void close() {
-        if (pool != null) {
-            pool.shutdownNow();
-            pool = null;
-        }
+    public void close() {
         lanes.forEach(Lane::close);
     }
 }
