@@ -51,8 +51,9 @@ public final class InferCommand implements Callable<Integer> {
     int threads = Runtime.getRuntime().availableProcessors();
 
     @Option(names = "--micro-batch", paramLabel = "M|auto|off",
-            description = "Schedule: the convolutional part on micro-batches of M images, one per thread, activations kept"
-                    + " in cache (auto: sized to the cache), or off: every layer on the whole batch (default: ${DEFAULT-VALUE}).")
+            description = "Schedule: a chunk of the batch per thread, its convolutional part on micro-batches of M images"
+                    + " (activations kept in cache), its dense layers on the whole chunk (auto: M sized to the cache), or"
+                    + " off: every layer on the whole batch (default: ${DEFAULT-VALUE}).")
     String microBatch = "auto";
 
     @Option(names = "--reps", paramLabel = "N", description = "Timed forward passes per network (default: ${DEFAULT-VALUE}).")

@@ -53,8 +53,9 @@ public final class SearchCommand implements Callable<Integer> {
     int batch = 64;
 
     @Option(names = "--micro-batch", paramLabel = "M|auto|off",
-            description = "Inference schedule of every network measured: the convolutional part on micro-batches of M"
-                    + " images, one per thread (auto: sized to the cache), or off: layer by layer (default: ${DEFAULT-VALUE}).")
+            description = "Inference schedule of every network measured: a chunk of the batch per thread, its"
+                    + " convolutional part on micro-batches of M images, its dense layers on the whole chunk (auto: M"
+                    + " sized to the cache), or off: layer by layer (default: ${DEFAULT-VALUE}).")
     String microBatch = "auto";
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
