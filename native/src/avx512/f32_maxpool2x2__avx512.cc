@@ -15,22 +15,30 @@ namespace {
 
 using V = Avx512Vec;
 
-inline void row(const float* r0, const float* r1, float* d, int32_t ow, int32_t pad) {
+// The vertical max of input rows r0 and r1: 16 floats, or those of mask k (zeros after them).
+inline __m512 rows_max(const float* r0, const float* r1) { return V::max(V::load(r0), V::load(r1)); }
+inline __m512 rows_max(const float* r0, const float* r1, __mmask16 k) {
+  return V::max(V::load(r0, k), V::load(r1, k));
+}
+
+// Max of each even/odd lane pair of a (lanes 0..7 of the result) and b (lanes 8..15): two vpermt2ps.
+inline __m512 pairs_max(__m512 a, __m512 b) {
   const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
   const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+  return V::max(_mm512_permutex2var_ps(a, even, b), _mm512_permutex2var_ps(a, odd, b));
+}
+
+inline void row(const float* r0, const float* r1, float* d, int32_t ow, int32_t pad) {
   int32_t ox = 0;
   for (; ox + 16 <= ow; ox += 16) {
-    const __m512 m0 = V::max(V::load(r0 + 2 * ox), V::load(r1 + 2 * ox));
-    const __m512 m1 = V::max(V::load(r0 + 2 * ox + 16), V::load(r1 + 2 * ox + 16));
-    V::store(d + ox, V::max(_mm512_permutex2var_ps(m0, even, m1), _mm512_permutex2var_ps(m0, odd, m1)));
+    V::store(d + ox, pairs_max(rows_max(r0 + 2 * ox, r1 + 2 * ox), rows_max(r0 + 2 * ox + 16, r1 + 2 * ox + 16)));
   }
   const int32_t rest = ow - ox;  // 0..15 outputs left, then the padding
   if (rest > 0) {
     const int32_t in = 2 * rest;  // 2..30 inputs per row
     const __mmask16 k0 = V::mask(in), k1 = V::mask(in - 16 > 0 ? in - 16 : 0);
-    const __m512 m0 = V::max(V::load(r0 + 2 * ox, k0), V::load(r1 + 2 * ox, k0));
-    const __m512 m1 = V::max(V::load(r0 + 2 * ox + 16, k1), V::load(r1 + 2 * ox + 16, k1));
-    const __m512 y = V::max(_mm512_permutex2var_ps(m0, even, m1), _mm512_permutex2var_ps(m0, odd, m1));
+    const __m512 y =
+        pairs_max(rows_max(r0 + 2 * ox, r1 + 2 * ox, k0), rows_max(r0 + 2 * ox + 16, r1 + 2 * ox + 16, k1));
     if (rest + pad <= 16) {  // outputs and padding in one store: lanes past `rest` are zeros
       V::store(d + ox, y, V::mask(rest + pad));
       return;
@@ -48,18 +56,6 @@ inline void zero(float* p, int64_t n) {
   int64_t i = 0;
   for (; i + 16 <= n; i += 16) V::store(p + i, V::zero());
   if (i < n) V::store(p + i, V::zero(), V::mask((int)(n - i)));
-}
-
-// The vertical max of input rows r0 and r1's first 2 * ow floats (masked loads: zeros after them).
-inline __m512 rows_max(const float* r0, const float* r1, __mmask16 k) {
-  return V::max(V::load(r0, k), V::load(r1, k));
-}
-
-// Max of each even/odd lane pair of a (lanes 0..7 of the result) and b (lanes 8..15).
-inline __m512 pairs_max(__m512 a, __m512 b) {
-  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-  const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
-  return V::max(_mm512_permutex2var_ps(a, even, b), _mm512_permutex2var_ps(a, odd, b));
 }
 
 // Output rows of 8 floats (VGG's 14x14 -> 7x7 plus one padding column): two output rows per
