@@ -104,16 +104,12 @@ public record Execution(int microBatch, int lanes) {
      * Images per chunk of a micro-batched batch: the largest multiple of {@code microBatch} that divides
      * {@code batch} and is at most batch / lanes (rounded up), so that every lane gets a chunk and the
      * dense layers run on as many images at once as that allows (a kernel vectorised over the batch
-     * runs VGG's fc1 at half speed on 16 images, at full speed from 32). At least one micro-batch.
+     * runs VGG's fc1 at half speed on 16 images, at full speed from 32). At least one micro-batch;
+     * {@code microBatch} divides {@code batch}.
      */
     static int chunkImages(int batch, int microBatch, int lanes) {
         int most = (batch + lanes - 1) / lanes;
-        for (int c = most / microBatch * microBatch; c > microBatch; c -= microBatch) {
-            if (batch % c == 0) {
-                return c;
-            }
-        }
-        return microBatch;
+        return microBatch * largestDivisorAtMost(batch / microBatch, most / microBatch);
     }
 
     static int largestDivisorAtMost(int n, int max) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * The threads that run micro-batch lanes 1.. of a pass (lane 0 runs on the caller), shared by every
@@ -61,7 +62,7 @@ final class LaneCrew {
         } catch (RuntimeException | Error e) {
             failure = e;
         }
-        awaitOthers();
+        waitFor(() -> pending.get() == 0); // the last worker to finish unparks the caller
         for (int i = 0; i < others.size() && failure == null; i++) {
             failure = workers.get(i).failure;
         }
@@ -72,16 +73,20 @@ final class LaneCrew {
         }
     }
 
-    private void awaitOthers() {
+    /**
+     * Spins, then yields, then parks until {@code done}; whoever makes it true unparks the waiting
+     * thread afterwards (a permit left from an earlier unpark only costs one more check).
+     */
+    private void waitFor(BooleanSupplier done) {
         long start = System.nanoTime();
-        while (pending.get() > 0) {
+        while (!done.getAsBoolean()) {
             long waited = System.nanoTime() - start;
             if (waited < SPIN_NS) {
                 Thread.onSpinWait();
             } else if (waited < SPIN_NS + YIELD_NS) {
                 Thread.yield();
             } else {
-                LockSupport.park(this); // a worker unparks the caller when the last one finishes
+                LockSupport.park(this);
             }
         }
     }
@@ -98,17 +103,8 @@ final class LaneCrew {
     private void loop(Worker w) {
         long seen = 0;
         for (;;) {
-            long start = System.nanoTime();
-            while (w.generation == seen) {
-                long waited = System.nanoTime() - start;
-                if (waited < SPIN_NS) {
-                    Thread.onSpinWait();
-                } else if (waited < SPIN_NS + YIELD_NS) {
-                    Thread.yield();
-                } else {
-                    LockSupport.park(this); // run() unparks after publishing; a stale permit only loops
-                }
-            }
+            long last = seen;
+            waitFor(() -> w.generation != last); // run() unparks the worker after publishing its task
             seen = w.generation;
             try {
                 w.task.run();
