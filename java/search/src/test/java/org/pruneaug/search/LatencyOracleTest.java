@@ -8,6 +8,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.pruneaug.core.BlockShape;
 import org.pruneaug.core.GemmShape;
+import org.pruneaug.core.LayerAssignment;
+import org.pruneaug.inference.OpInfo;
+import org.pruneaug.inference.Timing;
 import org.pruneaug.platforms.LatencyModel;
 
 class LatencyOracleTest {
@@ -77,5 +80,33 @@ class LatencyOracleTest {
         assertEquals(2.0, LatencyOracle.lowerMedian(List.of(9.0, 2.0, 1.0, 3.0)));
         assertEquals(1.0, LatencyOracle.lowerMedian(List.of(4.0, 1.0)));
         assertEquals(3.0, LatencyOracle.lowerMedian(List.of(3.0)));
+    }
+
+    static Timing.OpTime op(String name, OpInfo.Kind kind, String layer, double ms) {
+        return new Timing.OpTime(new OpInfo(name, kind, layer, null, null, null, Double.NaN), ms);
+    }
+
+    @Test
+    void theOutsideOfAPassIncludesTheGapsBetweenItsOps() {
+        Timing t = new Timing(64, 2, 10, 10.0, 9.0, 12.0, List.of(op("input", OpInfo.Kind.INPUT, null, 0.1),
+                op("conv2/im2col", OpInfo.Kind.IM2COL, "conv2", 1.0), op("conv2/gemm", OpInfo.Kind.GEMM, "conv2", 7.0),
+                op("pool2", OpInfo.Kind.POOL, null, 0.4)));
+        // 10 ms pass, 8 ms in conv2's ops: 2 ms outside, of which the other ops' medians are 0.5
+        assertEquals(2.0, LatencyOracle.outsidePassMs(t, Set.of("conv2")), 1e-12);
+        // per-op medians can sum above the pass's median: then the ops themselves are the floor
+        Timing fast = new Timing(64, 2, 10, 8.2, 8.0, 9.0, t.ops());
+        assertEquals(0.5, LatencyOracle.outsidePassMs(fast, Set.of("conv2")), 1e-12);
+    }
+
+    @Test
+    void theDenseNetworkHasItsOwnOutsideCost() {
+        LatencyOracle.LayerCosts c = new LatencyOracle.LayerCosts("conv2", SHAPE, SHAPE, 20.0, 0.1);
+        LatencyOracle o = LatencyOracle.of(LINEAR, new LatencyOracle.Calibration(Map.of("conv2", c), 1.0, List.of(), 3.0),
+                List.of(B));
+        assertEquals(23.0, o.networkMs(List.of()), 1e-12, "all dense: its layers and its own outside");
+        assertEquals(1.0 + 10 * 0.5 + 0.1, o.networkMs(List.of(new LayerAssignment("conv2", B, 0.5))), 1e-12);
+        // a calibration cached before the dense outside was kept: the platform networks' outside
+        LatencyOracle old = oracle(List.of());
+        assertEquals(21.0, old.networkMs(List.of()), 1e-12);
     }
 }
