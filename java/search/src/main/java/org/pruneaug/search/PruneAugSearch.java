@@ -94,6 +94,8 @@ public final class PruneAugSearch {
     private ShapeCalibration calibration = ShapeCalibration.fit(List.of());
     /** Where the final table's predictions come from (the search's calibration, or a fresh one). */
     private String predictionSource = "the search's calibration";
+    /** Baselines whose highest feasible sparsity was not bracketed within {@link #BASELINE_PROBES}. */
+    private final java.util.Set<String> unbracketed = new java.util.HashSet<>();
 
     private PruneAugSearch(SearchConfig cfg, Platforms platforms, PrintStream log) {
         this.cfg = cfg;
@@ -312,10 +314,11 @@ public final class PruneAugSearch {
                 + dense.id() + " and " + platform.id() + "'s kernels at density 1 (how much comes from kernels, not pruning)",
                 denseOnBestKernels()));
         unstructured.ifPresent(p -> todo.add(new Measured("unstructured",
-                "1x1 at the highest uniform sparsity meeting the budget", p)));
+                "1x1 at the highest uniform sparsity meeting the budget" + bracketNote("unstructured"), p)));
         if (bestUniform != null) {
             todo.add(new Measured("uniform-" + bestUniformBlock, "best uniform block shape (" + bestUniformBlock
-                    + ") at the highest uniform sparsity meeting the budget", bestUniform));
+                    + ") at the highest uniform sparsity meeting the budget" + bracketNote("uniform-" + bestUniformBlock),
+                    bestUniform));
         }
         todo.add(new Measured("pruneaug", !prunes(chosen) ? "no pruned candidate met the budget: the dense network"
                 : "PruneAug's per-layer block shapes and sparsities" + chosenFrom, chosen));
@@ -530,35 +533,68 @@ public final class PruneAugSearch {
         return f;
     }
 
+    /** Fine-tunings one uniform baseline may spend on finding its highest feasible sparsity. */
+    static final int BASELINE_PROBES = 5;
+
+    /**
+     * The highest index of a grid of {@code n} whose probe is feasible, feasibility assumed to fall
+     * with the index, and whether the boundary was bracketed (the next index probed infeasible, or
+     * the grid's end): probes {@code start} and its neighbour in the direction the first answer
+     * points to, then bisects what is left (the grid's ends count as bounds), at most {@code maxProbes}
+     * probes. From a good start (the proxy's) that is 2-4 probes; from a bad one (no layerwise plan met
+     * the budget, so the proxy says the bottom of the grid) 5 on a 10-point grid up to its eighth
+     * point, where a walk of single steps capped at 3 probes stopped at 0.7 with 0.5, 0.6 and 0.7 all
+     * feasible.
+     */
+    static Boundary highestFeasible(int n, int start, int maxProbes, java.util.function.IntPredicate feasible) {
+        int lo = -1; // highest index probed feasible
+        int hi = n; // lowest index probed infeasible (n: none)
+        if (feasible.test(start)) {
+            lo = start;
+        } else {
+            hi = start;
+        }
+        int probes = 1;
+        int moves = 0;
+        while (hi - lo > 1 && probes < maxProbes) {
+            int next = moves == 0 && hi == n ? lo + 1 // the proxy's start feasible: its neighbour up
+                    : moves == 0 && lo == -1 ? hi - 1 // infeasible: its neighbour down
+                    : Math.floorDiv(lo + hi, 2); // then bisect (the grid's ends as virtual bounds)
+            moves++;
+            probes++;
+            if (feasible.test(next)) {
+                lo = next;
+            } else {
+                hi = next;
+            }
+        }
+        return new Boundary(lo, hi - lo == 1, probes);
+    }
+
+    /** {@link #highestFeasible}'s answer: -1 when no probe was feasible. */
+    record Boundary(int index, boolean bracketed, int probes) {
+    }
+
     /**
      * The highest sparsity of the grid at which one block shape for every layer meets the budget
-     * after fine-tuning: starts where the proxy calibrated on PruneAug's chosen point says, then
-     * walks up (while feasible) or down (until feasible), at most 3 fine-tunings.
+     * after fine-tuning ({@link #highestFeasible}, starting where the proxy calibrated on PruneAug's
+     * chosen point says); a baseline whose boundary the probes did not bracket is reported as such.
      */
     private Optional<List<LayerAssignment>> uniformBaseline(String family, BlockShape block, List<Double> grid,
             double calibratedDamage) {
-        int j = Math.max(0, proxyIndex(block, grid, calibratedDamage));
-        int probes = 1;
-        int best = -1;
-        if (feasibleUniform(family, block, grid.get(j))) {
-            best = j;
-            while (best + 1 < grid.size() && probes < 3) {
-                probes++;
-                if (!feasibleUniform(family, block, grid.get(best + 1))) {
-                    break;
-                }
-                best++;
-            }
-        } else {
-            for (int i = j - 1; i >= 0 && probes < 3; i--) {
-                probes++;
-                if (feasibleUniform(family, block, grid.get(i))) {
-                    best = i;
-                    break;
-                }
-            }
+        int start = Math.max(0, proxyIndex(block, grid, calibratedDamage));
+        Boundary b = highestFeasible(grid.size(), start, BASELINE_PROBES, i -> feasibleUniform(family, block, grid.get(i)));
+        if (b.index() >= 0 && !b.bracketed()) {
+            log.printf(Locale.ROOT, "%s: feasible at %.2f, the next sparsity not probed within %d fine-tunings%n", family,
+                    grid.get(b.index()), BASELINE_PROBES);
+            unbracketed.add(family);
         }
-        return best < 0 ? Optional.empty() : Optional.of(uniform(block, grid.get(best)));
+        return b.index() < 0 ? Optional.empty() : Optional.of(uniform(block, grid.get(b.index())));
+    }
+
+    private String bracketNote(String family) {
+        return unbracketed.contains(family) ? " found (the next sparsity was not probed within " + BASELINE_PROBES
+                + " fine-tunings: a lower bound)" : "";
     }
 
     private boolean feasibleUniform(String family, BlockShape block, double sparsity) {
