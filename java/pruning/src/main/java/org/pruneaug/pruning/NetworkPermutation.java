@@ -1,11 +1,16 @@
 package org.pruneaug.pruning;
 
 import java.util.List;
+import java.util.function.Consumer;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.api.Updater;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
+import org.deeplearning4j.nn.updater.UpdaterBlock;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.pruneaug.core.InvalidInputException;
 import org.pruneaug.dl4j.GemmView;
@@ -52,6 +57,63 @@ public final class NetworkPermutation {
         int group = next.cols() / layer.rows();
         GemmView.setWeights(net, next, RowPermutation.permuteColumnGroups(GemmView.weights(net, next), next.rows(),
                 next.cols(), order, group));
+    }
+
+    /**
+     * Moves {@code net}'s optimizer state the way {@code reorder} moves its parameters. A model zip
+     * keeps the optimizer's state with the weights (Adam's two moment estimates per weight), and
+     * fine-tuning continues from it: once rows are reordered, a weight left with another weight's
+     * moments takes steps of the right size in the wrong direction. (With the state left in place,
+     * fc1 of the VGG pruned with 8x4 blocks at 0.7 after a Taylor-scored reordering went from 91.98%
+     * to 83.04% validation in a quarter epoch of fine-tuning.) {@code reorder} must only move
+     * parameter values, as {@link #apply} does; {@code net} is left as it was apart from the state.
+     * A network without optimizer state is left alone.
+     */
+    public static void moveOptimizerState(MultiLayerNetwork net, Consumer<MultiLayerNetwork> reorder) {
+        Updater u = net.getUpdater(false);
+        INDArray state = u instanceof BaseMultiLayerUpdater<?> b ? b.getStateViewArray() : null;
+        if (state == null || state.length() == 0) {
+            return;
+        }
+        long n = net.numParams();
+        if (n >= 1L << 24) {
+            throw new IllegalStateException(n + " parameters: the probe's float indices are exact below 2^24");
+        }
+        // where each parameter comes from: reorder a copy whose parameters are their own indices
+        float[] index = new float[(int) n];
+        for (int i = 0; i < index.length; i++) {
+            index[i] = i;
+        }
+        MultiLayerNetwork probe = new MultiLayerNetwork(net.getLayerWiseConfigurations().clone());
+        probe.init();
+        probe.setParams(Nd4j.create(index, new long[] {1, n}, 'c').castTo(net.params().dataType()));
+        reorder.accept(probe);
+        float[] from = probe.params().toFloatVector();
+        float[] old = state.toFloatVector();
+        float[] moved = old.clone();
+        for (UpdaterBlock block : ((BaseMultiLayerUpdater<?>) u).getUpdaterBlocks()) {
+            int p0 = block.getParamOffsetStart();
+            int len = block.getParamOffsetEnd() - p0;
+            int s0 = block.getUpdaterViewOffsetStart();
+            int stateLen = block.getUpdaterViewOffsetEnd() - s0;
+            if (stateLen == 0) {
+                continue;
+            }
+            if (len == 0 || stateLen % len != 0) {
+                throw new IllegalStateException("optimizer state of " + stateLen + " values for " + len + " parameters");
+            }
+            for (int copy = 0; copy < stateLen / len; copy++) { // Adam: the first moments, then the second
+                int at = s0 + copy * len;
+                for (int i = 0; i < len; i++) {
+                    int src = Math.round(from[p0 + i]);
+                    if (src < p0 || src >= p0 + len) {
+                        throw new IllegalStateException("parameter " + (p0 + i) + " moved across optimizer blocks");
+                    }
+                    moved[at + i] = old[at + src - p0];
+                }
+            }
+        }
+        state.assign(Nd4j.create(moved, state.shape(), state.ordering()).castTo(state.dataType()));
     }
 
     /** The next prunable layer when only channel-wise layers lie between and its columns group per channel. */

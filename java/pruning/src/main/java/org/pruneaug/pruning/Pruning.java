@@ -171,6 +171,7 @@ public final class Pruning {
             // the dense network in the plan's row order: what a gradual pruner restarts from
             start = dense.clone();
             reorder(start, orders);
+            NetworkPermutation.moveOptimizerState(start, probe -> reorder(probe, orders));
         }
         return new PrunedNetwork(OneDnn.attach(start.clone()), start, this::teacherTargets, pruner, seed, layers,
                 List.copyOf(plan), masks(plan, orders));

@@ -42,8 +42,16 @@ public final class TaylorPruner implements Pruner {
         return "taylor";
     }
 
+    /**
+     * The gradients come from a copy of {@code net}: DL4J's computeGradientAndScore drops the
+     * network's optimizer state (Adam's moments, saved with the model), and every fine-tune cloned
+     * from the scored network then restarted Adam from zero at the model's iteration count, i.e. with
+     * steps of about 3x the learning rate in the direction of each gradient's sign (VGG: 92.15% ->
+     * 77.1% validation after a tenth of an epoch at 3e-3, 90.5% with the state kept).
+     */
     @Override
-    public Map<String, float[]> scores(MultiLayerNetwork net, List<PrunableLayer> layers, LabeledImages data, long seed) {
+    public Map<String, float[]> scores(MultiLayerNetwork dense, List<PrunableLayer> layers, LabeledImages data, long seed) {
+        MultiLayerNetwork net = dense.clone();
         Map<String, INDArray> sums = new LinkedHashMap<>();
         for (PrunableLayer l : layers) {
             sums.put(l.name(), Nd4j.zeros(net.getLayer(l.index()).getParam("W").shape()));

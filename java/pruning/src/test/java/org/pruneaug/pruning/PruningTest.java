@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
+import org.deeplearning4j.nn.updater.UpdaterBlock;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -146,6 +148,68 @@ class PruningTest {
         assertTrue(keptMagnitude(reordered, "fc1") > keptMagnitude(stored, "fc1"), "fc1 keeps more magnitude reordered");
         // the cheap fidelity evaluates the network apply() makes
         assertEquals(Evaluator.evaluate(reordered.network(), some).accuracy(), permuting.fidelity(plan, some).accuracy(), 1e-9);
+    }
+
+    @Test
+    void reorderingMovesTheOptimizerStateWithTheWeights() {
+        // give every optimizer-state copy of a parameter (Adam: first and second moments) the
+        // parameter's own value: after the reordering each kept weight must still find its own
+        MultiLayerNetwork net = ZooModel.LENET5.build(1);
+        Trainer.fit(net, train, TrainingBudget.epochs(1).withMaxBatches(10), 1, Trainer.UpdateHook.NONE, "lenet");
+        BaseMultiLayerUpdater<?> u = (BaseMultiLayerUpdater<?>) net.getUpdater(false);
+        float[] params = net.params().toFloatVector();
+        float[] state = u.getStateViewArray().toFloatVector();
+        int copies = 0;
+        for (UpdaterBlock b : u.getUpdaterBlocks()) {
+            int len = b.getParamOffsetEnd() - b.getParamOffsetStart();
+            for (int at = b.getUpdaterViewOffsetStart(); at < b.getUpdaterViewOffsetEnd(); at += len) {
+                System.arraycopy(params, b.getParamOffsetStart(), state, at, len);
+                copies++;
+            }
+        }
+        assertTrue(copies >= 2, "Adam keeps two moments per weight: " + copies);
+        INDArray view = u.getStateViewArray();
+        view.assign(org.nd4j.linalg.factory.Nd4j.create(state, view.shape(), view.ordering()));
+        List<LayerAssignment> plan = List.of(
+                new LayerAssignment("conv1", new BlockShape(4, 1), 0.5),
+                new LayerAssignment("conv2", new BlockShape(4, 2), 0.8),
+                new LayerAssignment("fc1", new BlockShape(8, 1), 0.9));
+        Pruning permuting = Pruning.score(net, new MagnitudePruner(), train, 1, true);
+        assertTrue(permuting.rowOrders(plan).containsKey("fc1"));
+        MultiLayerNetwork pruned = permuting.apply(plan).network();
+        BaseMultiLayerUpdater<?> v = (BaseMultiLayerUpdater<?>) pruned.getUpdater(false);
+        float[] p = pruned.params().toFloatVector();
+        float[] moved = v.getStateViewArray().toFloatVector();
+        int kept = 0;
+        int stayed = 0;
+        for (UpdaterBlock b : v.getUpdaterBlocks()) {
+            int len = b.getParamOffsetEnd() - b.getParamOffsetStart();
+            for (int at = b.getUpdaterViewOffsetStart(); at < b.getUpdaterViewOffsetEnd(); at += len) {
+                for (int i = 0; i < len; i++) {
+                    int k = b.getParamOffsetStart() + i;
+                    if (p[k] != 0) { // pruned weights are zero, their state is not
+                        assertEquals(p[k], moved[at + i], "state of parameter " + k);
+                        kept++;
+                        stayed += params[k] == p[k] ? 1 : 0;
+                    }
+                }
+            }
+        }
+        assertTrue(kept > 1000, "kept weights checked: " + kept);
+        assertTrue(stayed < kept, "some weights moved");
+    }
+
+    @Test
+    void taylorScoresLeaveTheOptimizerStateToTheFineTunes() {
+        MultiLayerNetwork net = ZooModel.LENET5.build(1);
+        Trainer.fit(net, train, TrainingBudget.epochs(1).withMaxBatches(10), 1, Trainer.UpdateHook.NONE, "lenet");
+        INDArray state = net.getUpdater(false).getStateViewArray().dup();
+        INDArray params = net.params().dup();
+        Pruning taylor = Pruning.score(net, new TaylorPruner(4, 32), train, 1, false);
+        assertEquals(params, net.params());
+        assertEquals(state, net.getUpdater(false).getStateViewArray(), "the dense network keeps its optimizer state");
+        PrunedNetwork p = taylor.apply(List.of(new LayerAssignment("fc1", BlockShape.UNSTRUCTURED, 0.5)));
+        assertEquals(state, p.network().getUpdater(false).getStateViewArray(), "and a pruned copy starts from it");
     }
 
     private static double keptMagnitude(PrunedNetwork p, String layer) {
