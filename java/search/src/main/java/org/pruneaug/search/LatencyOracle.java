@@ -86,7 +86,7 @@ public final class LatencyOracle {
     static final double MAX_FACTOR = 4.0;
     /** Sweeps over the calibration networks; each (layer, block, density) keeps its fastest. */
     static final int CALIBRATION_SWEEPS = 2;
-    /** Rounds of the all-dense network in each sweep (each sweep keeps its best round). */
+    /** Rounds of the all-dense network in each sweep, spread over it (the calibration keeps the best). */
     static final int DENSE_ROUNDS = 5;
 
     private final LatencyModel model;
@@ -244,42 +244,44 @@ public final class LatencyOracle {
         Map<String, List<Double>> overhead = new LinkedHashMap<>();
         // two sweeps a minute apart rather than two rounds back to back: on a shared VM a slow spell lasts
         // seconds, and it would hit both rounds of one network (the oracle keeps each network's faster
-        // sweep); the all-dense network is timed in every sweep too and each layer keeps its faster one
-        // (timed once, before the profile, a slow spell put the dense rows of a final table 20-30% off
-        // while the pruned ones were within 12%)
-        List<Timing> denseSweeps = new ArrayList<>();
+        // sweep). The all-dense network (OpenBLAS, im2col: the noisiest) keeps its best round, as the
+        // final table keeps the best of its rounds, and its rounds are spread over both sweeps as the
+        // table's are (2 s apart): timed once, a slow spell put the dense rows of a final table 20-30%
+        // off; 5 rounds back to back fell into one and a demo's dense row was predicted 43% high
+        List<Timing> denseRounds = new ArrayList<>();
         Function<PrunableLayer, Placement> allDense = l -> Placement.dense(dense);
+        int denseEvery = Math.max(1, blocks.size() / DENSE_ROUNDS);
         try (Progress progress = new Progress("in-network", (long) CALIBRATION_SWEEPS * densities.size() * blocks.size())) {
             for (int sweep = 0; sweep < CALIBRATION_SWEEPS; sweep++) {
-                try (SparseNetwork s = SparseNetwork.compile(net, allDense, batch, exec)) {
-                    // best of 5 rounds, as the final table keeps the best of its rounds: with one round the
-                    // dense network (OpenBLAS, im2col: the noisiest) was calibrated 20-26% above what the
-                    // final table then measured, while the pruned networks were within 12%
-                    denseSweeps.add(s.timeBestOf(DENSE_ROUNDS, 3, 15, threads));
-                }
-                for (BlockShape b : blocks) {
-                    for (double d : densities) {
-                        Function<PrunableLayer, Placement> placement = probe.placement(b, 1.0 - d);
-                        try (SparseNetwork s = SparseNetwork.compile(net, placement, batch, exec)) {
-                            Timing t = s.timeBestOf(1, 2, 10, threads);
-                            for (PrunableLayer l : searched) {
-                                // the grid density the search will ask about (a never-pruned layer: 1)
-                                Placement p = placement.apply(l);
-                                double density = p.mask() == null || p.mask().targetSparsity() == 0 ? 1.0 : d;
-                                out.add(new InNetwork(l.name(), b.toString(), density, t.gemmMs(l.name())));
-                                overhead.computeIfAbsent(l.name(), k -> new ArrayList<>()).add(t.nonGemmMs(l.name()));
-                            }
-                            fixed.add(outsidePassMs(t, names));
+                try (SparseNetwork denseNet = SparseNetwork.compile(net, allDense, batch, exec)) {
+                    for (int bi = 0; bi < blocks.size(); bi++) {
+                        BlockShape b = blocks.get(bi);
+                        if (bi % denseEvery == 0) {
+                            denseRounds.add(denseNet.time(bi == 0 ? 3 : 1, 15, threads));
                         }
-                        progress.step("sweep " + (sweep + 1) + " " + b + " d=" + d);
+                        for (double d : densities) {
+                            Function<PrunableLayer, Placement> placement = probe.placement(b, 1.0 - d);
+                            try (SparseNetwork s = SparseNetwork.compile(net, placement, batch, exec)) {
+                                Timing t = s.timeBestOf(1, 2, 10, threads);
+                                for (PrunableLayer l : searched) {
+                                    // the grid density the search will ask about (a never-pruned layer: 1)
+                                    Placement p = placement.apply(l);
+                                    double density = p.mask() == null || p.mask().targetSparsity() == 0 ? 1.0 : d;
+                                    out.add(new InNetwork(l.name(), b.toString(), density, t.gemmMs(l.name())));
+                                    overhead.computeIfAbsent(l.name(), k -> new ArrayList<>()).add(t.nonGemmMs(l.name()));
+                                }
+                                fixed.add(outsidePassMs(t, names));
+                            }
+                            progress.step("sweep " + (sweep + 1) + " " + b + " d=" + d);
+                        }
                     }
                 }
             }
         }
-        // the all-dense network keeps its fastest sweep as a whole: each layer's fastest sweep taken on
+        // the all-dense network keeps its fastest round as a whole: each layer's fastest sweep taken on
         // its own summed to a network faster than any pass measured, and the dense rows of six final
         // tables came out 7-27% below their measurement while the pruned rows scattered around 0
-        Timing bestDense = denseSweeps.stream().min(java.util.Comparator.comparingDouble(Timing::medianMs)).orElseThrow();
+        Timing bestDense = denseRounds.stream().min(java.util.Comparator.comparingDouble(Timing::medianMs)).orElseThrow();
         Map<String, LayerCosts> layers = new LinkedHashMap<>();
         base.layers().forEach((name, c) -> layers.put(name, new LayerCosts(c.layer(), c.platformShape(), c.denseShape(),
                 bestDense.layerMs(name), median(overhead.get(name)))));
