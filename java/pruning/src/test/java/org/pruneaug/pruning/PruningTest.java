@@ -150,12 +150,18 @@ class PruningTest {
         assertEquals(Evaluator.evaluate(reordered.network(), some).accuracy(), permuting.fidelity(plan, some).accuracy(), 1e-9);
     }
 
+    /** A LeNet of its own (the shared one's state may already have been touched by other tests). */
+    private static MultiLayerNetwork trainedLenetWithOptimizerState() {
+        MultiLayerNetwork net = ZooModel.LENET5.build(1);
+        Trainer.fit(net, train, TrainingBudget.epochs(1).withMaxBatches(10), 1, Trainer.UpdateHook.NONE, "lenet");
+        return net;
+    }
+
     @Test
     void reorderingMovesTheOptimizerStateWithTheWeights() {
         // give every optimizer-state copy of a parameter (Adam: first and second moments) the
         // parameter's own value: after the reordering each kept weight must still find its own
-        MultiLayerNetwork net = ZooModel.LENET5.build(1);
-        Trainer.fit(net, train, TrainingBudget.epochs(1).withMaxBatches(10), 1, Trainer.UpdateHook.NONE, "lenet");
+        MultiLayerNetwork net = trainedLenetWithOptimizerState();
         BaseMultiLayerUpdater<?> u = (BaseMultiLayerUpdater<?>) net.getUpdater(false);
         float[] params = net.params().toFloatVector();
         float[] state = u.getStateViewArray().toFloatVector();
@@ -201,8 +207,7 @@ class PruningTest {
 
     @Test
     void taylorScoresLeaveTheOptimizerStateToTheFineTunes() {
-        MultiLayerNetwork net = ZooModel.LENET5.build(1);
-        Trainer.fit(net, train, TrainingBudget.epochs(1).withMaxBatches(10), 1, Trainer.UpdateHook.NONE, "lenet");
+        MultiLayerNetwork net = trainedLenetWithOptimizerState();
         INDArray state = net.getUpdater(false).getStateViewArray().dup();
         INDArray params = net.params().dup();
         Pruning taylor = Pruning.score(net, new TaylorPruner(4, 32), train, 1, false);
