@@ -77,7 +77,8 @@ public final class NetworkPermutation {
         }
         long n = net.numParams();
         if (n >= 1L << 24) {
-            throw new IllegalStateException(n + " parameters: the probe's float indices are exact below 2^24");
+            throw new InvalidInputException("the model has " + n + " parameters: reordering rows keeps the optimizer"
+                    + " state aligned only below 2^24 (16.7M); prune it with --no-permute-rows");
         }
         // where each parameter comes from: reorder a copy whose parameters are their own indices
         float[] index = new float[(int) n];
