@@ -131,12 +131,14 @@ public final class SearchCommand implements Callable<Integer> {
     }
 
     static void printTable(SearchResult r) {
-        System.out.printf(Locale.ROOT, "%-16s %9s %9s %9s %12s %9s %12s %10s%n", "network", "sparsity", "val acc",
-                "test acc", "measured ms", "speedup", "predicted ms", "pred err");
+        System.out.printf(Locale.ROOT, "%-16s %9s %9s %9s %12s %9s %12s %10s %18s%n", "network", "sparsity", "val acc",
+                "test acc", "measured ms", "speedup", "predicted ms", "pred err", "search's pred");
         for (SearchResult.Network n : r.networks()) {
-            System.out.printf(Locale.ROOT, "%-16s %9.3f %8.2f%% %8.2f%% %12.3f %8.2fx %12.3f %+9.1f%%%n", n.name(),
+            System.out.printf(Locale.ROOT, "%-16s %9.3f %8.2f%% %8.2f%% %12.3f %8.2fx %12.3f %+9.1f%% %18s%n", n.name(),
                     n.overallSparsity(), 100 * n.validationAccuracy(), 100 * n.testAccuracy(), n.measuredMs(),
-                    n.speedupVsDense(), n.predictedMs(), 100 * n.predictionError());
+                    n.speedupVsDense(), n.predictedMs(), 100 * n.predictionError(), n.searchPredictedMs() == null ? "-"
+                            : String.format(Locale.ROOT, "%.3f (%+.1f%%)", n.searchPredictedMs(),
+                                    100 * n.searchPredictionError()));
         }
         System.out.println("PruneAug assignment: " + Arrays.toString(r.assignment().stream()
                 .map(l -> l.layer() + "=" + l.block() + "@" + l.sparsity()).toArray()));

@@ -104,12 +104,14 @@ public final class SearchOutputs {
                 + "fine-tuning (%s).%n%n", 100 * r.denseValidationAccuracy(), 100 * r.accuracyFloor(), c.get("fine_tune")));
         md.append("## Networks measured in the same run\n\n");
         md.append("| network | overall sparsity | val. acc. | test acc. | measured ms/batch | speedup vs dense |"
-                + " predicted ms | prediction error | meets budget |\n|---|---|---|---|---|---|---|---|---|\n");
+                + " predicted ms | prediction error | search's prediction (error) | meets budget |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|\n");
         for (SearchResult.Network n : r.networks()) {
-            md.append(String.format(Locale.ROOT, "| %s | %.3f | %.2f%% | %.2f%% | %.3f (%.3f-%.3f) | %.2fx | %.3f | %+.1f%% | %s |%n",
+            md.append(String.format(Locale.ROOT, "| %s | %.3f | %.2f%% | %.2f%% | %.3f (%.3f-%.3f) | %.2fx | %.3f | %+.1f%% | %s | %s |%n",
                     n.name(), n.overallSparsity(), 100 * n.validationAccuracy(), 100 * n.testAccuracy(), n.measuredMs(),
                     n.measuredMinMs(), n.measuredMaxMs(), n.speedupVsDense(), n.predictedMs(), 100 * n.predictionError(),
-                    n.meetsBudget() ? "yes" : "no"));
+                    n.searchPredictedMs() == null ? "-" : String.format(Locale.ROOT, "%.3f (%+.1f%%)", n.searchPredictedMs(),
+                            100 * n.searchPredictionError()), n.meetsBudget() ? "yes" : "no"));
         }
         md.append("\nMeasured: lowest median of " + PruneAugSearch.FINAL_ROUNDS + " rounds of 30 forward passes (after 5 warm-up"
                 + " passes; rounds interleaved over the networks, " + PruneAugSearch.ROUND_GAP_MS / 1000 + " s apart), on the sparse runtime "

@@ -25,12 +25,18 @@ public record SearchResult(String format, Map<String, Object> config, Provenance
                               double predictedMs, double denseMs) {
     }
 
-    /** One of the networks compared in the same run: dense, unstructured, uniform block, PruneAug. */
+    /**
+     * One of the networks compared in the same run: dense, unstructured, uniform block, PruneAug.
+     * {@code predictedMs}: the latency model as calibrated just before the measurement;
+     * {@code searchPredictedMs}: as the search calibrated it, hours earlier in a long search (null in
+     * a result written before it was kept).
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Network(String name, String description, List<LayerAssignment> plan, double overallSparsity,
                           double validationAccuracy, double testAccuracy, double measuredMs, double measuredMinMs,
                           double measuredMaxMs, double predictedMs, double predictionError, double speedupVsDense,
-                          boolean meetsBudget, String model, List<OpTime> ops) {
+                          boolean meetsBudget, String model, List<OpTime> ops, Double searchPredictedMs,
+                          Double searchPredictionError) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -134,19 +134,15 @@ class PruneAugSearchTest {
                 "predicted at %.3f of the network's %.3f ms", networkMs - layerMs, networkMs)), report);
 
         // the same search again: everything expensive comes from the directory; its final table is
-        // predicted from a calibration made just before it (forced here: any drift of the machine counts)
-        SearchResult again;
-        System.setProperty("pruneaug.recalibrate-drift", "0");
-        try {
-            again = PruneAugSearch.run(config(out, "cpu-generic", 2.0), platforms, quiet());
-        } finally {
-            System.clearProperty("pruneaug.recalibrate-drift");
-        }
-        assertTrue(String.valueOf(again.config().get("predictions")).startsWith("calibrated again before the final table"),
+        // predicted from a calibration made just before it, and keeps the search's own predictions
+        SearchResult again = PruneAugSearch.run(config(out, "cpu-generic", 2.0), platforms, quiet());
+        assertTrue(String.valueOf(again.config().get("predictions")).startsWith("calibrated again just before the final table"),
                 String.valueOf(again.config().get("predictions")));
-        assertTrue(Files.readString(out.resolve(SearchOutputs.REPORT)).contains("calibrated again before the final table"));
+        assertTrue(Files.readString(out.resolve(SearchOutputs.REPORT)).contains("calibrated again just before the final table"));
         for (SearchResult.Network n : again.networks()) {
             assertTrue(n.predictedMs() > 0 && Double.isFinite(n.predictedMs()), n.name() + " predicted " + n.predictedMs());
+            assertTrue(n.searchPredictedMs() != null && n.searchPredictedMs() > 0, n.name() + " " + n.searchPredictedMs());
+            assertEquals(n.searchPredictedMs() / n.measuredMs() - 1, n.searchPredictionError(), 1e-9);
         }
         assertEquals(0, again.cost().fineTunes());
         assertEquals(0, again.cost().cheapEvaluations());
