@@ -175,14 +175,18 @@ public final class SparseNetwork implements AutoCloseable {
         WARM_OPS.addAll(kinds);
         long[][] perStep = new long[infos.size()][reps];
         double[] totals = new double[reps];
+        double[] gaps = new double[reps];
         long[] times = new long[infos.size()];
         for (int rep = 0; rep < reps; rep++) {
             long t0 = System.nanoTime();
             forward(threads, times);
             totals[rep] = (System.nanoTime() - t0) / 1e6;
+            long inOps = 0;
             for (int i = 0; i < infos.size(); i++) {
                 perStep[i][rep] = times[i];
+                inOps += times[i];
             }
+            gaps[rep] = totals[rep] - inOps / 1e6;
         }
         List<Timing.OpTime> ops = new ArrayList<>();
         for (int i = 0; i < infos.size(); i++) {
@@ -190,7 +194,7 @@ public final class SparseNetwork implements AutoCloseable {
         }
         double[] sorted = totals.clone();
         Arrays.sort(sorted);
-        return new Timing(batch, threads, reps, median(totals), sorted[0], sorted[reps - 1], ops);
+        return new Timing(batch, threads, reps, median(totals), sorted[0], sorted[reps - 1], ops, median(gaps));
     }
 
     /** The kinds of these operators, as {@link #WARM_OPS} keys them. */

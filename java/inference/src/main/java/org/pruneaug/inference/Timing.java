@@ -4,11 +4,20 @@ import java.util.List;
 
 /**
  * Measured latency of a compiled network: median over repetitions of the whole forward pass and of
- * every op, with the thread count and batch they ran with.
+ * every op, with the thread count and batch they ran with. {@code gapMs}: median over the
+ * repetitions of the pass's time less the sum of its ops' times in that same pass (timer reads, a
+ * lane waiting for the other): unlike the pass's median less the ops' medians, a slow spell that
+ * hits one op of a pass cancels out of it.
  */
 public record Timing(int batch, int threads, int repetitions, double medianMs, double minMs, double maxMs,
-                     List<OpTime> ops) {
+                     List<OpTime> ops, double gapMs) {
     public record OpTime(OpInfo op, double medianMs) {
+    }
+
+    /** A timing whose per-pass gap was not measured (0). */
+    public Timing(int batch, int threads, int repetitions, double medianMs, double minMs, double maxMs,
+                  List<OpTime> ops) {
+        this(batch, threads, repetitions, medianMs, minMs, maxMs, ops, 0.0);
     }
 
     /** Median time of the ops that are not GEMMs (im2col, pooling, relayouts, input, softmax). */

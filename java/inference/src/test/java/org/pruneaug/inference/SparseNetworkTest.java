@@ -107,6 +107,8 @@ class SparseNetworkTest {
             Timing t = s.time(1, 2, 2);
             assertEquals(s.ops().size(), t.ops().size());
             assertTrue(t.ops().stream().allMatch(o -> o.medianMs() >= 0));
+            // the per-pass gap between ops is what a pass spends outside them: finite, less than the pass
+            assertTrue(Double.isFinite(t.gapMs()) && t.gapMs() < t.medianMs(), "gap " + t.gapMs() + " of " + t.medianMs());
         }
         try (SparseNetwork s = SparseNetwork.compile(p.network(), l -> Placement.dense(dense), 48, new Execution(6, 2))) {
             assertAgrees(s, p.network());

@@ -982,26 +982,31 @@ public final class PruneAugSearch {
 
     /**
      * The final table calibrates again when the dense network's check is more than this far from its
-     * calibration (system property pruneaug.recalibrate-drift, read per search; default -1: always).
+     * calibration (system property pruneaug.recalibrate-drift, read per search: a test sets 0 to force it).
      */
     static double recalibrateDrift() {
-        return Double.parseDouble(System.getProperty("pruneaug.recalibrate-drift", "-1"));
+        return Double.parseDouble(System.getProperty("pruneaug.recalibrate-drift", "0.10"));
     }
 
     /**
-     * The final table's predictions come from a calibration of the same latency tables made just
-     * before it, over the block shapes and densities of the networks about to be measured (a minute;
-     * nothing cached): on a shared VM the machine runs 10-25% faster or slower an hour after the
-     * search's calibration, and a demo's table read the dense row 19% low and the pruned rows
-     * 16-25% high when this ran only beyond a 10% drift. The search's
-     * choices stay as made, and each network also keeps the prediction the search made
-     * ({@code search_predicted_ms}): the error against the fresh one measures the latency model, the
-     * other the model plus the machine's drift.
+     * When the machine check before the final table ({@code denseNowMs}) finds the machine calm but
+     * more than {@link #recalibrateDrift()} off its calibrated state (a resumed search, or an hour of
+     * fine-tuning on a shared VM), the final table's predictions come from a calibration of the same
+     * latency tables made now, over the block shapes and densities of the networks about to be
+     * measured (a minute; nothing cached). Not when the checks ran out on a slow spell: a calibration
+     * then times the spell (a demo calibrated again with the dense network 75% slow predicted every
+     * row 11-23% high of the table that followed in a calmer minute). The search's choices stay as
+     * made, and each network keeps the prediction the search made ({@code search_predicted_ms}).
      */
     private void recalibrateIfMoved(double denseNowMs, List<List<LayerAssignment>> plans, SparsePlatform dense) {
         double calibrated = oracle.networkMs(List.of());
         double drift = denseNowMs / calibrated - 1;
         if (!(Math.abs(drift) > recalibrateDrift())) {
+            return;
+        }
+        if (denseNowMs > calibrated * CALM_FACTOR && recalibrateDrift() > 0) {
+            log.printf(Locale.ROOT, "the machine never calmed (dense %.3f ms, %.0f%% above its calibration): the final"
+                    + " table keeps the search's predictions%n", denseNowMs, 100 * drift);
             return;
         }
         java.util.Set<BlockShape> blocks = new java.util.LinkedHashSet<>();

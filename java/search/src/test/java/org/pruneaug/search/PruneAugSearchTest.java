@@ -134,8 +134,15 @@ class PruneAugSearchTest {
                 "predicted at %.3f of the network's %.3f ms", networkMs - layerMs, networkMs)), report);
 
         // the same search again: everything expensive comes from the directory; its final table is
-        // predicted from a calibration made just before it, and keeps the search's own predictions
-        SearchResult again = PruneAugSearch.run(config(out, "cpu-generic", 2.0), platforms, quiet());
+        // predicted from a calibration made just before it (forced here: any drift of the machine counts),
+        // and keeps the search's own predictions
+        SearchResult again;
+        System.setProperty("pruneaug.recalibrate-drift", "0");
+        try {
+            again = PruneAugSearch.run(config(out, "cpu-generic", 2.0), platforms, quiet());
+        } finally {
+            System.clearProperty("pruneaug.recalibrate-drift");
+        }
         assertTrue(String.valueOf(again.config().get("predictions")).startsWith("calibrated again just before the final table"),
                 String.valueOf(again.config().get("predictions")));
         assertTrue(Files.readString(out.resolve(SearchOutputs.REPORT)).contains("calibrated again just before the final table"));
