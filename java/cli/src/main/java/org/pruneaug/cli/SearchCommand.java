@@ -136,9 +136,7 @@ public final class SearchCommand implements Callable<Integer> {
         for (SearchResult.Network n : r.networks()) {
             System.out.printf(Locale.ROOT, "%-16s %9.3f %8.2f%% %8.2f%% %12.3f %8.2fx %12.3f %+9.1f%% %18s%n", n.name(),
                     n.overallSparsity(), 100 * n.validationAccuracy(), 100 * n.testAccuracy(), n.measuredMs(),
-                    n.speedupVsDense(), n.predictedMs(), 100 * n.predictionError(), n.searchPredictedMs() == null ? "-"
-                            : String.format(Locale.ROOT, "%.3f (%+.1f%%)", n.searchPredictedMs(),
-                                    100 * n.searchPredictionError()));
+                    n.speedupVsDense(), n.predictedMs(), 100 * n.predictionError(), n.searchPrediction());
         }
         System.out.println("PruneAug assignment: " + Arrays.toString(r.assignment().stream()
                 .map(l -> l.layer() + "=" + l.block() + "@" + l.sparsity()).toArray()));

@@ -291,7 +291,7 @@ public final class LatencyOracle {
     /**
      * What a timed pass spends outside the {@code searched} layers' ops: the other ops' medians plus
      * the pass's median gap between ops (timer reads, a lane waiting for the other; 2-3% of a pruned
-     * VGG's pass). Until commit after 6700c88 the gap was the pass's median less the searched ops'
+     * VGG's pass). Before commit 6f150b8 the gap was the pass's median less the searched ops'
      * medians: in a calibration's short runs on a noisy VM that difference took in the slow passes'
      * excess, and a demo predicted 0.42 ms outside the searched layers where its final table measured
      * 0.21 (every pruned row 10-12% high).

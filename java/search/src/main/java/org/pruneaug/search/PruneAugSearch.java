@@ -982,7 +982,8 @@ public final class PruneAugSearch {
 
     /**
      * The final table calibrates again when the dense network's check is more than this far from its
-     * calibration (system property pruneaug.recalibrate-drift, read per search: a test sets 0 to force it).
+     * calibration (system property pruneaug.recalibrate-drift, read per search: a test sets 0 to force it,
+     * on a calm machine or not).
      */
     static double recalibrateDrift() {
         return Double.parseDouble(System.getProperty("pruneaug.recalibrate-drift", "0.10"));
@@ -994,8 +995,8 @@ public final class PruneAugSearch {
      * fine-tuning on a shared VM), the final table's predictions come from a calibration of the same
      * latency tables made now, over the block shapes and densities of the networks about to be
      * measured (a minute; nothing cached). Not when the checks ran out on a slow spell: a calibration
-     * then times the spell (a demo calibrated again with the dense network 75% slow predicted every
-     * row 11-23% high of the table that followed in a calmer minute). The search's choices stay as
+     * then times the spell (a demo calibrated again with the dense network 75% slow predicted the
+     * pruned rows of the table that followed in a calmer minute 11-23% high, the dense row 19%). The search's choices stay as
      * made, and each network keeps the prediction the search made ({@code search_predicted_ms}).
      */
     private void recalibrateIfMoved(double denseNowMs, List<List<LayerAssignment>> plans, SparsePlatform dense) {
@@ -1100,8 +1101,12 @@ public final class PruneAugSearch {
                 o.op().kind().toString(), o.op().gemm() == null ? null : o.op().gemm().toString(), o.op().kernel(),
                 o.op().density(), o.medianMs())).toList();
         return new SearchResult.Network(m.name(), m.description(), plan, prunes(plan) ? p.overallSparsity() : 0.0, val,
-                test, t.medianMs(), t.minMs(), t.maxMs(), predicted, (predicted - t.medianMs()) / t.medianMs(), 1.0,
-                val >= floor, model, ops, searchPredicted, (searchPredicted - t.medianMs()) / t.medianMs());
+                test, t.medianMs(), t.minMs(), t.maxMs(), predicted, relativeError(predicted, t.medianMs()), 1.0,
+                val >= floor, model, ops, searchPredicted, relativeError(searchPredicted, t.medianMs()));
+    }
+
+    private static double relativeError(double predictedMs, double measuredMs) {
+        return (predictedMs - measuredMs) / measuredMs;
     }
 
     private static SearchResult.Network withSpeedup(SearchResult.Network n, double denseMs) {

@@ -110,8 +110,7 @@ public final class SearchOutputs {
             md.append(String.format(Locale.ROOT, "| %s | %.3f | %.2f%% | %.2f%% | %.3f (%.3f-%.3f) | %.2fx | %.3f | %+.1f%% | %s | %s |%n",
                     n.name(), n.overallSparsity(), 100 * n.validationAccuracy(), 100 * n.testAccuracy(), n.measuredMs(),
                     n.measuredMinMs(), n.measuredMaxMs(), n.speedupVsDense(), n.predictedMs(), 100 * n.predictionError(),
-                    n.searchPredictedMs() == null ? "-" : String.format(Locale.ROOT, "%.3f (%+.1f%%)", n.searchPredictedMs(),
-                            100 * n.searchPredictionError()), n.meetsBudget() ? "yes" : "no"));
+                    n.searchPrediction(), n.meetsBudget() ? "yes" : "no"));
         }
         md.append("\nMeasured: lowest median of " + PruneAugSearch.FINAL_ROUNDS + " rounds of 30 forward passes (after 5 warm-up"
                 + " passes; rounds interleaved over the networks, " + PruneAugSearch.ROUND_GAP_MS / 1000 + " s apart), on the sparse runtime "

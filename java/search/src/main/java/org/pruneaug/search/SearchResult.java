@@ -1,8 +1,10 @@
 package org.pruneaug.search;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.pruneaug.core.LayerAssignment;
 import org.pruneaug.core.Provenance;
@@ -27,9 +29,9 @@ public record SearchResult(String format, Map<String, Object> config, Provenance
 
     /**
      * One of the networks compared in the same run: dense, unstructured, uniform block, PruneAug.
-     * {@code predictedMs}: the latency model as calibrated just before the measurement;
-     * {@code searchPredictedMs}: as the search calibrated it, hours earlier in a long search (null in
-     * a result written before it was kept).
+     * {@code predictedMs}: the latency model as calibrated for the final table (the search's calibration,
+     * or a new one when the machine had moved); {@code searchPredictedMs}: as the search calibrated it,
+     * hours earlier in a long search (null in a result written before it was kept).
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Network(String name, String description, List<LayerAssignment> plan, double overallSparsity,
@@ -37,6 +39,12 @@ public record SearchResult(String format, Map<String, Object> config, Provenance
                           double measuredMaxMs, double predictedMs, double predictionError, double speedupVsDense,
                           boolean meetsBudget, String model, List<OpTime> ops, Double searchPredictedMs,
                           Double searchPredictionError) {
+        /** The search's prediction and its error, as the report and the CLI table print it ("-" if not kept). */
+        @JsonIgnore
+        public String searchPrediction() {
+            return searchPredictedMs == null ? "-" : String.format(Locale.ROOT, "%.3f (%+.1f%%)", searchPredictedMs,
+                    100 * searchPredictionError);
+        }
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
