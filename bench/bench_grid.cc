@@ -1,6 +1,6 @@
 // Google Benchmark of the grid layout's operators (pruneaug/grid.h) on VGG's shapes, per
 // micro-batch of 4 images on one thread: what a lane of the micro-batched schedule runs.
-//   build/test/bench/bench_grid --benchmark_filter=MaxPool   (or Flatten, ConvImplicit)
+//   build/test/bench/bench_grid --benchmark_filter=MaxPool   (or Flatten, ConvImplicit, Conv1Pool)
 #include <benchmark/benchmark.h>
 
 #include <string>
@@ -106,6 +106,51 @@ void BM_ConvImplicit(benchmark::State& state) {
 BENCHMARK(BM_ConvImplicit)
     ->ArgsProduct({{0, 1}, {1, 2, 4, 8, 16}, {1, 2}, {10, 30, 100}})
     ->Unit(benchmark::kMicrosecond);
+
+// VGG's first layer and its pooling (1 -> 32 channels, 28 x 28, then 2x2 max pooling) on a
+// micro-batch of 4 images, one thread, best ISA: as two operators (dense implicit GEMM with the
+// block shape of argument 1 x argument 2, bias and ReLU fused, then the pooling), or fused into
+// one pass (argument 0 = 1: pa_f32_grid_conv3x3_maxpool2x2), which never stores the 32 x 28 x 28
+// output. GFLOPs counts the 2 * 32 * 9 * 28 * 28 FLOPs per image either way.
+void BM_Conv1Pool(benchmark::State& state) {
+  const bool fused = state.range(0) == 1;
+  const int br = (int)state.range(1), bc = (int)state.range(2);
+  const int b = 4, cout = 32;
+  pa_grid in{1, b, 28, 28, 1, 0};
+  in.ldc = pa_grid_min_ldc(b, 28, 28, 1);
+  pa_grid mid{cout, b, 28, 28, 1, in.ldc};
+  pa_grid out{cout, b, 14, 14, 1, 0};
+  out.ldc = pa_grid_min_ldc(b, 14, 14, 1);
+  std::vector<float> x = pa_test::random_floats((size_t)in.ldc, 7), h((size_t)mid.c * mid.ldc), y((size_t)out.c * out.ldc);
+  std::vector<int64_t> off(9);
+  pa_grid_conv_row_offsets(&in, 3, 3, off.data());
+  const pa_test::RandomBsr w = pa_test::random_bsr(cout, 9, br, bc, 1.0, 42);
+  const pa_bsr_f32 wv = w.view();
+  const std::vector<float> dense = pa_test::random_floats((size_t)cout * 9, 3), bias = pa_test::random_floats(cout, 9);
+  const int kernel = pa_kernel_find("auto", br, bc);
+  const int32_t n = (int32_t)(in.ldc - 2 * pa_grid_origin(&in));
+  for (auto _ : state) {
+    int s;
+    if (fused) {
+      s = pa_f32_grid_conv3x3_maxpool2x2(&in, x.data(), dense.data(), bias.data(), PA_ACT_RELU, &out, y.data(), 1);
+    } else {
+      s = pa_f32_bsrmm_rows(kernel, &wv, n, x.data() + pa_grid_origin(&in), off.data(), h.data() + pa_grid_origin(&mid),
+                            (int32_t)mid.ldc, bias.data(), PA_ACT_RELU, 1);
+      if (s == 0) s = pa_f32_grid_maxpool(&mid, h.data(), 2, 2, 2, 2, &out, y.data(), 1);
+    }
+    if (s != 0) {
+      state.SkipWithError(pa_last_error());
+      break;
+    }
+    benchmark::DoNotOptimize(y.data());
+    benchmark::ClobberMemory();
+  }
+  state.counters["GFLOPs"] =
+      benchmark::Counter(2.0 * cout * 9 * 28 * 28 * b * (double)state.iterations(), benchmark::Counter::kIsRate);
+  state.SetLabel(fused ? std::string("fused conv3x3 + maxpool2x2")
+                       : std::string(pa_kernel_name(kernel)) + " + maxpool2x2");
+}
+BENCHMARK(BM_Conv1Pool)->Args({0, 8, 1})->Args({0, 4, 4})->Args({0, 32, 1})->Args({1, 8, 1})->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 

@@ -2,6 +2,7 @@
 // GEMM's row offsets against a direct convolution.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <random>
 #include <vector>
@@ -147,6 +148,60 @@ TEST_P(GridTest, MaxPoolMatchesDirectPooling) {
   check_maxpool(2, 2, 2, 2, GetParam(), 8, 8, 0);
 }
 
+// conv3x3 (same, stride 1) + bias + activation + 2x2 max pooling in one pass, against direct loops
+// on NCHW images; the output frame (guards, padding) must come out zero whatever was there.
+void check_conv_pool(int b, int cin, int cout, int h, int w, int pad, int act, int threads, bool with_bias = true) {
+  SCOPED_TRACE(::testing::Message() << "b=" << b << " cin=" << cin << " cout=" << cout << " " << h << "x" << w
+                                    << " pad=" << pad << " act=" << act << " threads=" << threads);
+  const Images im = random_images(b, cin, h, w, 11);
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<float> u(-0.5f, 0.5f);
+  std::vector<float> wt((size_t)cout * cin * 9), bias(cout);
+  for (float& v : wt) v = u(rng);
+  for (float& v : bias) v = u(rng);
+  const pa_grid in = make_grid(cin, b, h, w, pad);
+  std::vector<float> x(in.c * in.ldc);
+  ASSERT_EQ(PA_OK, pa_f32_grid_from_nchw(im.data.data(), &in, x.data(), 1));
+  const pa_grid out = make_grid(cout, b, h / 2, w / 2, pad, 5);
+  std::vector<float> y(out.c * out.ldc, 7.f);
+  ASSERT_EQ(PA_OK, pa_f32_grid_conv3x3_maxpool2x2(&in, x.data(), wt.data(), with_bias ? bias.data() : nullptr, act,
+                                                  &out, y.data(), threads));
+  auto conv = [&](int bi, int co, int yy, int xx) {
+    double s = with_bias ? bias[co] : 0.0;
+    for (int ci = 0; ci < cin; ++ci)
+      for (int dy = 0; dy < 3; ++dy)
+        for (int dx = 0; dx < 3; ++dx) {
+          const int iy = yy + dy - 1, ix = xx + dx - 1;
+          if (iy >= 0 && iy < h && ix >= 0 && ix < w) s += wt[((co * cin + ci) * 3 + dy) * 3 + dx] * im.at(bi, ci, iy, ix);
+        }
+    return act == PA_ACT_RELU ? std::max(s, 0.0) : s;
+  };
+  const int64_t wp = out.w + out.pad, hp = out.h + out.pad, origin = pa_grid_origin(&out);
+  const int64_t used = 2 * origin + b * hp * wp;
+  for (int co = 0; co < cout; ++co) {
+    for (int64_t i = 0; i < used; ++i) {
+      const int64_t r = i - origin;
+      const int bi = (int)(r / (hp * wp)), yy = (int)(r % (hp * wp) / wp), xx = (int)(r % wp);
+      const bool inside = r >= 0 && bi < b && yy < out.h && xx < out.w;
+      if (!inside) {
+        ASSERT_EQ(0.f, y[co * out.ldc + i]) << "frame float " << i << " of channel " << co;
+        continue;
+      }
+      double m = -1e30;
+      for (int py = 0; py < 2; ++py)
+        for (int px = 0; px < 2; ++px) m = std::max(m, conv(bi, co, 2 * yy + py, 2 * xx + px));
+      ASSERT_NEAR(m, y[co * out.ldc + i], 1e-5) << "c=" << co << " b=" << bi << " y=" << yy << " x=" << xx;
+    }
+  }
+}
+
+TEST_P(GridTest, ConvPoolMatchesConvolutionThenPooling) {
+  check_conv_pool(3, 1, 32, 28, 28, 1, PA_ACT_RELU, GetParam());  // VGG's conv1 + pool1 (14 outputs: masked step)
+  check_conv_pool(2, 3, 6, 9, 7, 1, PA_ACT_NONE, GetParam());     // odd sizes, a partial channel group
+  check_conv_pool(2, 2, 5, 36, 70, 2, PA_ACT_RELU, GetParam());   // full 16-wide steps, then a masked one; pad 2
+  check_conv_pool(1, 1, 4, 2, 32, 1, PA_ACT_RELU, GetParam(), false);  // one pooled row of exactly 16, no bias
+}
+
 TEST_P(GridTest, Im2colMatchesDirectGather) {
   const Images im = random_images(2, 2, 8, 8, 5);
   const pa_grid in = make_grid(2, 2, 8, 8, 1);
@@ -230,6 +285,14 @@ TEST(GridErrors, BadArgumentsAreErrorsNotCrashes) {
   pa_grid out{1, 1, 3, 3, 1, pa_grid_min_ldc(1, 3, 3, 1)};
   EXPECT_EQ(PA_ERR_INVALID_ARG, pa_f32_grid_maxpool(&g, d.data(), 2, 2, 2, 2, &out, d.data(), 1));
   EXPECT_EQ(PA_ERR_INVALID_ARG, pa_f32_grid_zero_padding(&g, d.data(), 0));
+  std::vector<float> wt(9);
+  pa_grid pooled{1, 1, 2, 2, 1, pa_grid_min_ldc(1, 2, 2, 1)};
+  EXPECT_EQ(PA_OK, pa_f32_grid_conv3x3_maxpool2x2(&g, d.data(), wt.data(), nullptr, PA_ACT_RELU, &pooled, d.data() + 50, 1));
+  EXPECT_EQ(PA_ERR_INVALID_ARG, pa_f32_grid_conv3x3_maxpool2x2(&g, d.data(), wt.data(), nullptr, PA_ACT_RELU, &out, d.data(), 1));
+  EXPECT_EQ(PA_ERR_INVALID_ARG, pa_f32_grid_conv3x3_maxpool2x2(&g, d.data(), nullptr, nullptr, PA_ACT_RELU, &pooled, d.data(), 1));
+  EXPECT_EQ(PA_ERR_INVALID_ARG, pa_f32_grid_conv3x3_maxpool2x2(&g, d.data(), wt.data(), nullptr, 7, &pooled, d.data(), 1));
+  pa_grid unpadded{1, 1, 4, 4, 0, pa_grid_min_ldc(1, 4, 4, 0)};
+  EXPECT_EQ(PA_ERR_UNSUPPORTED, pa_f32_grid_conv3x3_maxpool2x2(&unpadded, d.data(), wt.data(), nullptr, PA_ACT_RELU, &pooled, d.data(), 1));
 }
 
 }  // namespace

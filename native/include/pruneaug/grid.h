@@ -50,6 +50,18 @@ int pa_f32_grid_zero_padding(const pa_grid* g, float* data, int threads);
 int pa_f32_grid_maxpool(const pa_grid* in, const float* x, int32_t kh, int32_t kw, int32_t sh, int32_t sw,
                         const pa_grid* out, float* y, int threads);
 
+/* A 3x3 / stride 1 "same" convolution of in's channels, bias and activation, then 2x2 / stride 2
+ * max pooling, in one pass that never stores the convolution's output (a CNN's first layer: few
+ * input channels, the largest activation). w: out->c x in->c x 3 x 3 row-major (the GEMM view of
+ * the weight), bias: out->c floats or NULL, act: PA_ACT_NONE or PA_ACT_RELU (bsrmm.h). Needs
+ * in->pad >= 1 with zero padding; out->h = in->h / 2, out->w = in->w / 2 (DL4J's truncated
+ * pooling). Writes out's padding and guards as zeros. */
+int pa_f32_grid_conv3x3_maxpool2x2(const pa_grid* in, const float* x, const float* w, const float* bias, int act,
+                                   const pa_grid* out, float* y, int threads);
+/* 1 when this CPU runs pa_f32_grid_conv3x3_maxpool2x2 with an ISA kernel (AVX-512), 0 when with the
+ * portable loop (correct, slower than a GEMM and a pooling). PA_FORCE_ISA applies. */
+int pa_f32_grid_conv3x3_maxpool2x2_fast(void);
+
 /* im2col for any convolution: cols[(ci*kh + dy)*kw + dx][(b*oh + oy)*ow + ox] (row-major, leading
  * dimension ldcols) = input (ci, b, oy*sh + dy - pad_top, ox*sw + dx - pad_left), zero outside the
  * image. */

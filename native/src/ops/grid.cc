@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstring>
 #include <string>
+#include <vector>
 #if defined(__SSE2__)
 #include <immintrin.h>
 #endif
@@ -129,6 +130,58 @@ pa::MaxPool2x2PlaneFn maxpool2x2_plane_kernel() {
     if (std::strcmp(pa_cpu_best_isa(), "avx512") == 0) return &pa::f32_maxpool2x2_plane__avx512;
 #endif
     return &maxpool2x2_plane_generic;
+  }();
+  return kernel;
+}
+
+// The portable fused convolution + pooling: each output channel's convolution rows 2*py and
+// 2*py + 1 into a row buffer, then their pooled maxima (the tests' reference, and what runs
+// without AVX-512; pa_f32_grid_conv3x3_maxpool2x2_fast says 0 then and the runtime keeps the GEMM
+// and the pooling apart).
+void conv3x3_maxpool2x2_generic(const pa::Conv3x3Pool2x2& p, const float* src, const float* w, const float* bias,
+                                bool relu, int32_t count, float* dst, int64_t ldo) {
+  std::vector<float> rows(2 * (size_t)p.w);
+  for (int32_t g = 0; g < count; ++g) {
+    float* plane = dst + g * ldo;
+    const float* wg = w + (int64_t)g * p.cin * 9;
+    std::memset(plane, 0, sizeof(float) * p.oguard);
+    for (int32_t b = 0; b < p.images; ++b) {
+      float* out = plane + p.oguard + b * p.oimage;
+      for (int32_t py = 0; py < p.oh; ++py) {
+        for (int r = 0; r < 2; ++r) {
+          const int32_t y = 2 * py + r;
+          for (int32_t x = 0; x < 2 * p.ow; ++x) {
+            float s = 0.0f;
+            for (int32_t ci = 0; ci < p.cin; ++ci) {
+              // (y - 1, x - 1) of channel ci: the grid's zero padding and guard cover the border
+              const float* at = src + ci * p.ildc + b * p.iimage + (int64_t)(y - 1) * p.iwp + (x - 1);
+              for (int dy = 0; dy < 3; ++dy) {
+                for (int dx = 0; dx < 3; ++dx) s += wg[(ci * 3 + dy) * 3 + dx] * at[dy * p.iwp + dx];
+              }
+            }
+            rows[(size_t)r * p.w + x] = s;
+          }
+        }
+        float* d = out + (int64_t)py * p.owp;
+        for (int32_t x = 0; x < p.ow; ++x) {
+          float m = std::max(std::max(rows[2 * x], rows[2 * x + 1]), std::max(rows[p.w + 2 * x], rows[p.w + 2 * x + 1]));
+          if (bias != nullptr) m += bias[g];
+          d[x] = relu ? std::max(m, 0.0f) : m;
+        }
+        std::memset(d + p.ow, 0, sizeof(float) * p.opad);
+      }
+      std::memset(out + (int64_t)p.oh * p.owp, 0, sizeof(float) * p.opad * p.owp);
+    }
+    std::memset(plane + p.oguard + p.images * p.oimage, 0, sizeof(float) * p.oguard);
+  }
+}
+
+pa::Conv3x3Pool2x2Fn conv3x3_maxpool2x2_kernel() {
+  static const pa::Conv3x3Pool2x2Fn kernel = [] {
+#if defined(PA_HAVE_CONV_POOL_AVX512)
+    if (std::strcmp(pa_cpu_best_isa(), "avx512") == 0) return &pa::f32_conv3x3_maxpool2x2__avx512;
+#endif
+    return &conv3x3_maxpool2x2_generic;
   }();
   return kernel;
 }
@@ -255,6 +308,39 @@ extern "C" int pa_f32_grid_maxpool(const pa_grid* in, const float* x, int32_t kh
     std::memset(dst + (int64_t)out->h * so.wp, 0, sizeof(float) * out->pad * so.wp);
   });
   return PA_OK;
+}
+
+extern "C" int pa_f32_grid_conv3x3_maxpool2x2(const pa_grid* in, const float* x, const float* w,
+                                              const float* bias, int act, const pa_grid* out, float* y,
+                                              int threads) {
+  pa::clear_error();
+  if (int s = check_grid(in, "input")) return s;
+  if (int s = check_grid(out, "output")) return s;
+  if (int s = check_threads(threads)) return s;
+  if (x == nullptr || y == nullptr || w == nullptr) return pa::fail(PA_ERR_INVALID_ARG, "NULL input, weights or output");
+  if (act != PA_ACT_NONE && act != PA_ACT_RELU) return pa::fail(PA_ERR_INVALID_ARG, "unknown activation");
+  if (in->pad < 1) return pa::fail(PA_ERR_UNSUPPORTED, "a 3x3 convolution on the grid needs padding >= 1");
+  if (in->h < 2 || in->w < 2 || out->b != in->b || out->h != in->h / 2 || out->w != in->w / 2) {
+    return pa::fail(PA_ERR_INVALID_ARG, "output grid " + std::to_string(out->h) + "x" + std::to_string(out->w) +
+                                            " is not the 2x2 pooling of the " + std::to_string(in->h) + "x" +
+                                            std::to_string(in->w) + " input");
+  }
+  const Geo si = geo(*in), so = geo(*out);
+  const pa::Conv3x3Pool2x2 p{in->c,   in->b,   in->h,    in->w,   out->h,  out->w,
+                             out->pad, si.wp,  si.image, in->ldc, so.wp,   so.image, so.guard};
+  const pa::Conv3x3Pool2x2Fn kernel = conv3x3_maxpool2x2_kernel();
+  const int64_t groups = (out->c + pa::kConvPoolGroup - 1) / pa::kConvPoolGroup;
+  parallel_range(threads, groups, [&](int64_t t) {
+    const int32_t c0 = (int32_t)t * pa::kConvPoolGroup;
+    const int32_t count = std::min(pa::kConvPoolGroup, out->c - c0);
+    kernel(p, x + si.guard, w + (int64_t)c0 * in->c * 9, bias == nullptr ? nullptr : bias + c0, act == PA_ACT_RELU,
+           count, y + c0 * out->ldc, out->ldc);
+  });
+  return PA_OK;
+}
+
+extern "C" int pa_f32_grid_conv3x3_maxpool2x2_fast(void) {
+  return conv3x3_maxpool2x2_kernel() != &conv3x3_maxpool2x2_generic;
 }
 
 extern "C" int pa_f32_grid_im2col(const pa_grid* in, const float* x, int32_t kh, int32_t kw, int32_t sh,

@@ -38,9 +38,32 @@ inline void maxpool2x2_plane(const MaxPool2x2Plane& p, const float* src, float* 
   zero(d, p.oguard);
 }
 
+// The geometry of a 3x3 / stride 1 "same" convolution fused with 2x2 / stride 2 max pooling
+// (pa_f32_grid_conv3x3_maxpool2x2): input grid of cin channels of h x w (padding >= 1), output
+// grid of pooled oh x ow planes.
+struct Conv3x3Pool2x2 {
+  int32_t cin, images, h, w;    // input channels, images, input rows and columns
+  int32_t oh, ow, opad;         // output rows, columns and padding
+  int64_t iwp, iimage, ildc;    // input padded row length, floats per input image, channel stride
+  int64_t owp, oimage, oguard;  // output padded row length, floats per output image, output guard
+};
+
+// Output channels per call of a fused kernel: their accumulators share every input load.
+constexpr int kConvPoolGroup = 4;
+
+// Output planes of `count` (1..kConvPoolGroup) consecutive output channels: src is the input's
+// channel 0 at its origin, w their weights (count x cin x 3 x 3, row-major), bias theirs (or NULL),
+// dst the first one's plane start (its guard), planes ldo floats apart. Writes every float of the
+// planes' frames (guards and padding as zeros).
+using Conv3x3Pool2x2Fn = void (*)(const Conv3x3Pool2x2& p, const float* src, const float* w, const float* bias,
+                                  bool relu, int32_t count, float* dst, int64_t ldo);
+
 #if defined(__x86_64__) || defined(__i386__)  // as the registry: CMake builds the x86 ISA files there
 void f32_maxpool2x2_plane__avx512(const MaxPool2x2Plane& p, const float* src, float* dst);
 #define PA_HAVE_MAXPOOL_AVX512 1
+void f32_conv3x3_maxpool2x2__avx512(const Conv3x3Pool2x2& p, const float* src, const float* w, const float* bias,
+                                    bool relu, int32_t count, float* dst, int64_t ldo);
+#define PA_HAVE_CONV_POOL_AVX512 1
 #endif
 }  // namespace pa
 

@@ -79,6 +79,24 @@ final class GridOps {
         check(PaNative.pa_f32_grid_maxpool(view(in), x, kh, kw, sh, sw, view(out), y, threads), "pa_f32_grid_maxpool");
     }
 
+    /**
+     * A 3x3 / stride 1 "same" convolution (weights out x in*9 row-major, bias or null), ReLU or not,
+     * then 2x2 / stride 2 max pooling, in one pass (pruneaug/grid.h): out is in's pooling.
+     */
+    static void convPool(Grid in, FloatPointer x, FloatPointer w, FloatPointer bias, boolean relu, Grid out,
+            FloatPointer y, int threads) {
+        requireGrid(x, in, "input");
+        requireGrid(y, out, "output");
+        OffHeap.requireFloats(w, (long) out.channels() * in.channels() * 9, "weights");
+        check(PaNative.pa_f32_grid_conv3x3_maxpool2x2(view(in), x, w, bias, relu ? PaNative.PA_ACT_RELU : PaNative.PA_ACT_NONE,
+                view(out), y, threads), "pa_f32_grid_conv3x3_maxpool2x2");
+    }
+
+    /** Whether this CPU runs {@link #convPool} with an ISA kernel (else the runtime keeps conv and pooling apart). */
+    static boolean convPoolFast() {
+        return PaNative.pa_f32_grid_conv3x3_maxpool2x2_fast() != 0;
+    }
+
     static void im2col(Grid in, FloatPointer x, int kh, int kw, int sh, int sw, int padTop, int padLeft, int oh,
             int ow, FloatPointer cols, long ldcols, int threads) {
         requireGrid(x, in, "input");

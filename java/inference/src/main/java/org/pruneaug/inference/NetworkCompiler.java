@@ -148,6 +148,10 @@ final class NetworkCompiler {
         } else if (conf instanceof DropoutLayer) {
             return; // identity at inference
         } else {
+            if (conf instanceof SubsamplingLayer s && conf.getClass() == SubsamplingLayer.class && fusesWithPending(s)) {
+                emitConvPool(name);
+                return;
+            }
             flushPending();
             if (conf instanceof ConvolutionLayer c && conf.getClass() == ConvolutionLayer.class) {
                 pending = gemmLayer(i, c.getActivationFn(), name);
@@ -537,6 +541,74 @@ final class NetworkCompiler {
                 new GemmShape(l.rows(), l.cols(), n), place.platform(), g, density(place, l)), g, cols, n, rows, n, n));
         steps.add(new SparseNetwork.SimpleStep(SparseNetwork.op(l.name() + "/to-grid", OpInfo.Kind.RELAYOUT, l.name()),
                 t -> GridOps.fromRows(rows, n, out, y, t)));
+        setGrid(out, y);
+    }
+
+    // ---- first layers: convolution and pooling in one pass -------------------------------------
+
+    /** Input channels up to which a 3x3 convolution and the 2x2 max pooling after it run fused. */
+    static final int CONV_POOL_MAX_INPUT_CHANNELS = 4;
+
+    /**
+     * Whether the pending layer and pooling {@code s} run as one fused pass
+     * ({@link GridOps#convPool}): a 3x3 / stride 1 "same" convolution of at most
+     * {@link #CONV_POOL_MAX_INPUT_CHANNELS} input channels (a CNN's first layer: its GEMM has K = 9 per
+     * channel, little more than a copy of its output, the largest activation of the network), left
+     * unpruned on a platform of our CPU kernels, followed by 2x2 / stride 2 max pooling; and a CPU
+     * with an ISA kernel for it. A pruned layer keeps its sparse GEMM, the dense baseline its
+     * library's GEMM. System property {@code pruneaug.fuse-conv-pool=false} turns it off (A/B timing).
+     */
+    private boolean fusesWithPending(SubsamplingLayer s) {
+        if (pending == null || grid == null || !(pending.conf() instanceof ConvolutionLayer c)
+                || !Boolean.parseBoolean(System.getProperty("pruneaug.fuse-conv-pool", "true"))) {
+            return false;
+        }
+        int[] k = c.getKernelSize();
+        boolean conv = implicitEligible(c) && k[0] == 3 && k[1] == 3 && pad >= 1
+                && grid.channels() <= CONV_POOL_MAX_INPUT_CHANNELS && grid.channels() * 9 == pending.layer().cols();
+        boolean pool = s.getPoolingType() == PoolingType.MAX && s.getKernelSize()[0] == 2 && s.getKernelSize()[1] == 2
+                && s.getStride()[0] == 2 && s.getStride()[1] == 2 && s.getPadding()[0] == 0 && s.getPadding()[1] == 0
+                && s.getConvolutionMode() != ConvolutionMode.Same && grid.height() >= 2 && grid.width() >= 2;
+        if (!conv || !pool || !GridOps.convPoolFast()) {
+            return false;
+        }
+        Placement place = placement.apply(pending.layer());
+        if (place.mask() != null && place.mask().prunedWeights() > 0
+                || place.platform().descriptor().implementation().contains("cuda")) {
+            return false;
+        }
+        try (PreparedGemm g = SparseNetwork.prepare(place, pending.layer(), pending.weights(), pending.bias(),
+                pending.relu())) {
+            return g.supportsRowOffsets();  // our own CPU kernels
+        }
+    }
+
+    /** The pending convolution and the pooling after it ({@code poolName}) as one step of the layer. */
+    private void emitConvPool(String poolName) {
+        Pending p = pending;
+        pending = null;
+        PrunableLayer l = p.layer();
+        Grid in = grid;
+        FloatPointer x = gridData;
+        if (paddingDirty) {
+            steps.add(new SparseNetwork.SimpleStep(SparseNetwork.op(l.name() + "/zero-padding", OpInfo.Kind.RELAYOUT,
+                    l.name()), t -> GridOps.zeroPadding(in, x, t)));
+        }
+        Grid out = Grid.of(l.rows(), batch, in.height() / 2, in.width() / 2, pad);
+        FloatPointer y = own(GridOps.allocate(out));
+        FloatPointer w = own(GridOps.zeroed(p.weights().length));
+        w.put(p.weights());
+        FloatPointer bias = null;
+        if (p.bias().length > 0) {
+            bias = own(GridOps.zeroed(p.bias().length));
+            bias.put(p.bias());
+        }
+        FloatPointer b = bias;
+        boolean relu = p.relu();
+        OpInfo info = new OpInfo(l.name() + "/conv+" + poolName, OpInfo.Kind.GEMM, l.name(),
+                new GemmShape(l.rows(), l.cols(), in.batch() * in.height() * in.width()),
+                placement.apply(l).platform().id(), "f32_conv3x3_maxpool2x2 (direct, pooling fused)", 1.0);
+        steps.add(new SparseNetwork.SimpleStep(info, t -> GridOps.convPool(in, x, w, b, relu, out, y, t)));
         setGrid(out, y);
     }
 

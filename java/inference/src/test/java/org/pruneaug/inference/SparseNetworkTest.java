@@ -171,6 +171,43 @@ class SparseNetworkTest {
     }
 
     @Test
+    void unprunedFirstConvolutionAndItsPoolingRunFused() {
+        MultiLayerNetwork net = ZooModel.VGG.build(5);
+        Pruning scored = Pruning.score(net, Pruner.byName("magnitude"), images, 5);
+        BlockShape b = BlockShape.parse("4x1");
+        // the search's placements: conv1 on the platform unpruned, the other layers pruned
+        PrunedNetwork p = scored.apply(List.of(new org.pruneaug.core.LayerAssignment("conv1", BlockShape.parse("8x1"), 0.0),
+                new org.pruneaug.core.LayerAssignment("conv2", b, 0.7), new org.pruneaug.core.LayerAssignment("conv3", b, 0.7),
+                new org.pruneaug.core.LayerAssignment("fc1", b, 0.7)));
+        boolean fast = GridOps.convPoolFast();
+        for (Execution exec : List.of(Execution.LAYER_BY_LAYER, new Execution(4, 2))) {
+            try (SparseNetwork s = SparseNetwork.compile(p.network(), placements(p, avx2), 48, exec)) {
+                List<String> names = s.ops().stream().map(OpInfo::name).toList();
+                assertEquals(fast, names.contains("conv1/conv+pool1"), names.toString());
+                assertEquals(!fast, names.contains("pool1"), names.toString());
+                assertAgrees(s, p.network());
+            }
+        }
+        // a pruned conv1 keeps its sparse GEMM and its pooling; the dense baseline its library GEMM
+        PrunedNetwork q = scored.apply(Pruning.uniform(GemmView.layers(net), b, 0.5));
+        try (SparseNetwork s = SparseNetwork.compile(q.network(), placements(q, avx2), 48)) {
+            assertTrue(s.ops().stream().anyMatch(o -> o.name().equals("pool1")));
+            assertAgrees(s, q.network());
+        }
+        try (SparseNetwork s = SparseNetwork.compile(p.network(), l -> Placement.dense(dense), 48)) {
+            assertTrue(s.ops().stream().anyMatch(o -> o.name().equals("pool1")));
+        }
+        // and switched off for A/B timing
+        System.setProperty("pruneaug.fuse-conv-pool", "false");
+        try (SparseNetwork s = SparseNetwork.compile(p.network(), placements(p, avx2), 48)) {
+            assertTrue(s.ops().stream().anyMatch(o -> o.name().equals("pool1")));
+            assertAgrees(s, p.network());
+        } finally {
+            System.clearProperty("pruneaug.fuse-conv-pool");
+        }
+    }
+
+    @Test
     void backToBackImplicitConvolutionsReadZeroPadding() {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(9).dataType(DataType.FLOAT).list()
                 .layer(new ConvolutionLayer.Builder(3, 3).name("c1").nOut(8).convolutionMode(ConvolutionMode.Same)

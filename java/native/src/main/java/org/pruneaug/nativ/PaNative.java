@@ -195,6 +195,11 @@ public final class PaNative {
     public static native int pa_f32_grid_maxpool(@Const GridF32 in, @Const FloatPointer x, int kh, int kw, int sh, int sw,
             @Const GridF32 out, FloatPointer y, int threads);
 
+    public static native int pa_f32_grid_conv3x3_maxpool2x2(@Const GridF32 in, @Const FloatPointer x, @Const FloatPointer w,
+            @Const FloatPointer bias, int act, @Const GridF32 out, FloatPointer y, int threads);
+
+    public static native int pa_f32_grid_conv3x3_maxpool2x2_fast();
+
     public static native int pa_f32_grid_im2col(@Const GridF32 in, @Const FloatPointer x, int kh, int kw, int sh, int sw,
             int padTop, int padLeft, int oh, int ow, FloatPointer cols, long ldcols, int threads);
 
