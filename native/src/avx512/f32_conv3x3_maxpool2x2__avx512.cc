@@ -8,8 +8,6 @@
 // with the max), one store. The convolution's output never reaches memory.
 #include <immintrin.h>
 
-#include <cstring>
-
 #include "../ops/pool_kernels.h"
 #include "vec_avx512.h"
 
@@ -20,22 +18,6 @@ namespace pa {
 namespace {
 
 using V = Avx512Vec;
-
-inline __m512 pairs_max(__m512 a, __m512 b) {
-  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-  const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
-  return V::max(_mm512_permutex2var_ps(a, even, b), _mm512_permutex2var_ps(a, odd, b));
-}
-
-inline void zero(float* p, int64_t n) {
-  if (n >= 256) {
-    std::memset(p, 0, sizeof(float) * n);
-    return;
-  }
-  int64_t i = 0;
-  for (; i + 16 <= n; i += 16) V::store(p + i, V::zero());
-  if (i < n) V::store(p + i, V::zero(), V::mask((int)(n - i)));
-}
 
 inline int clamp16(int64_t n) { return n < 0 ? 0 : n > 16 ? 16 : (int)n; }
 
@@ -88,7 +70,7 @@ PA_INLINE void step(const Conv3x3Pool2x2& p, const float* top, int32_t ox0, cons
   }
   PA_UNROLL(16)
   for (int g = 0; g < G; ++g) {
-    __m512 y = pairs_max(V::max(acc[g][0], acc[g][2]), V::max(acc[g][1], acc[g][3]));
+    __m512 y = avx512_pairs_max(V::max(acc[g][0], acc[g][2]), V::max(acc[g][1], acc[g][3]));
     if (bias != nullptr) y = _mm512_add_ps(y, _mm512_set1_ps(bias[g]));
     if (relu) y = V::max(y, V::zero());
     if (MASKED) {
@@ -102,7 +84,7 @@ PA_INLINE void step(const Conv3x3Pool2x2& p, const float* top, int32_t ox0, cons
 template <int G, int CIN>
 void planes(const Conv3x3Pool2x2& p, const float* src, const float* w, const float* bias, bool relu, float* dst,
             int64_t ldo) {
-  for (int g = 0; g < G; ++g) zero(dst + g * ldo, p.oguard);
+  for (int g = 0; g < G; ++g) avx512_zero(dst + g * ldo, p.oguard);
   for (int32_t b = 0; b < p.images; ++b) {
     const float* img = src + b * p.iimage;
     for (int32_t py = 0; py < p.oh; ++py) {
@@ -112,11 +94,13 @@ void planes(const Conv3x3Pool2x2& p, const float* src, const float* w, const flo
       int32_t ox0 = 0;
       for (; ox0 + 16 <= p.ow; ox0 += 16) step<G, false, CIN>(p, top + 2 * ox0, ox0, w, bias, relu, d, 16);
       if (ox0 < p.ow) step<G, true, CIN>(p, top + 2 * ox0, ox0, w, bias, relu, d, p.ow - ox0);
-      for (int g = 0; g < G; ++g) zero(d[g] + p.ow, p.opad);
+      for (int g = 0; g < G; ++g) avx512_zero(d[g] + p.ow, p.opad);
     }
-    for (int g = 0; g < G; ++g) zero(dst + g * ldo + p.oguard + b * p.oimage + (int64_t)p.oh * p.owp, p.opad * p.owp);
+    for (int g = 0; g < G; ++g) {
+      avx512_zero(dst + g * ldo + p.oguard + b * p.oimage + (int64_t)p.oh * p.owp, p.opad * p.owp);
+    }
   }
-  for (int g = 0; g < G; ++g) zero(dst + g * ldo + p.oguard + p.images * p.oimage, p.oguard);
+  for (int g = 0; g < G; ++g) avx512_zero(dst + g * ldo + p.oguard + p.images * p.oimage, p.oguard);
 }
 
 }  // namespace

@@ -5,8 +5,6 @@
 // Planes of short output rows get their own loops: two rows of 8 floats, or a 4x4 image, per store.
 #include <immintrin.h>
 
-#include <cstring>
-
 #include "../ops/pool_kernels.h"
 #include "vec_avx512.h"
 
@@ -21,24 +19,18 @@ inline __m512 rows_max(const float* r0, const float* r1, __mmask16 k) {
   return V::max(V::load(r0, k), V::load(r1, k));
 }
 
-// Max of each even/odd lane pair of a (lanes 0..7 of the result) and b (lanes 8..15): two vpermt2ps.
-inline __m512 pairs_max(__m512 a, __m512 b) {
-  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-  const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
-  return V::max(_mm512_permutex2var_ps(a, even, b), _mm512_permutex2var_ps(a, odd, b));
-}
-
 inline void row(const float* r0, const float* r1, float* d, int32_t ow, int32_t pad) {
   int32_t ox = 0;
   for (; ox + 16 <= ow; ox += 16) {
-    V::store(d + ox, pairs_max(rows_max(r0 + 2 * ox, r1 + 2 * ox), rows_max(r0 + 2 * ox + 16, r1 + 2 * ox + 16)));
+    V::store(d + ox,
+             avx512_pairs_max(rows_max(r0 + 2 * ox, r1 + 2 * ox), rows_max(r0 + 2 * ox + 16, r1 + 2 * ox + 16)));
   }
   const int32_t rest = ow - ox;  // 0..15 outputs left, then the padding
   if (rest > 0) {
     const int32_t in = 2 * rest;  // 2..30 inputs per row
     const __mmask16 k0 = V::mask(in), k1 = V::mask(in - 16 > 0 ? in - 16 : 0);
     const __m512 y =
-        pairs_max(rows_max(r0 + 2 * ox, r1 + 2 * ox, k0), rows_max(r0 + 2 * ox + 16, r1 + 2 * ox + 16, k1));
+        avx512_pairs_max(rows_max(r0 + 2 * ox, r1 + 2 * ox, k0), rows_max(r0 + 2 * ox + 16, r1 + 2 * ox + 16, k1));
     if (rest + pad <= 16) {  // outputs and padding in one store: lanes past `rest` are zeros
       V::store(d + ox, y, V::mask(rest + pad));
       return;
@@ -46,16 +38,6 @@ inline void row(const float* r0, const float* r1, float* d, int32_t ow, int32_t 
     V::store(d + ox, y, V::mask(rest));
   }
   for (int32_t i = 0; i < pad; ++i) d[ow + i] = 0.0f;
-}
-
-inline void zero(float* p, int64_t n) {
-  if (n >= 256) {
-    std::memset(p, 0, sizeof(float) * n);
-    return;
-  }
-  int64_t i = 0;
-  for (; i + 16 <= n; i += 16) V::store(p + i, V::zero());
-  if (i < n) V::store(p + i, V::zero(), V::mask((int)(n - i)));
 }
 
 // Output rows of 8 floats (VGG's 14x14 -> 7x7 plus one padding column): two output rows per
@@ -66,7 +48,7 @@ void plane_rows8(const MaxPool2x2Plane& p, const float* src, float* dst) {
   const int32_t rows = p.oh + p.opad;  // output rows per image, padding rows included
   const int64_t iwp = p.iwp;
   float* d = dst;
-  zero(d, p.oguard);
+  avx512_zero(d, p.oguard);
   d += p.oguard;
   const float* img = src;
   for (int32_t b = 0; b < p.images; ++b, img += p.iimage) {
@@ -75,14 +57,14 @@ void plane_rows8(const MaxPool2x2Plane& p, const float* src, float* dst) {
       const __m512 a = r < p.oh ? rows_max(r0, r0 + iwp, k) : V::zero();
       const __m512 c = r + 1 < p.oh ? rows_max(r0 + 2 * iwp, r0 + 3 * iwp, k) : V::zero();
       if (r + 1 < rows) {
-        V::store(d, pairs_max(a, c));
+        V::store(d, avx512_pairs_max(a, c));
       } else {
-        V::store(d, pairs_max(a, c), V::mask(8));  // an odd last row: its 8 floats only
+        V::store(d, avx512_pairs_max(a, c), V::mask(8));  // an odd last row: its 8 floats only
         d -= 8;
       }
     }
   }
-  zero(d, p.oguard);
+  avx512_zero(d, p.oguard);
 }
 
 // Output images of 4x4 floats from input rows of 8 (VGG's 7x7 -> 3x3, padding 1): a whole image per
@@ -92,7 +74,7 @@ void plane_image4x4(const MaxPool2x2Plane& p, const float* src, float* dst) {
   const __mmask16 k = (__mmask16)(half | (half << 8));  // each of the two rows' first 2 * ow floats
   const int32_t oh = p.oh;
   float* d = dst;
-  zero(d, p.oguard);
+  avx512_zero(d, p.oguard);
   d += p.oguard;
   const float* img = src;
   for (int32_t b = 0; b < p.images; ++b, img += p.iimage, d += 16) {
@@ -106,9 +88,9 @@ void plane_image4x4(const MaxPool2x2Plane& p, const float* src, float* dst) {
                               _mm512_maskz_shuffle_f32x4(0xFFFF, z0, z1, _MM_SHUFFLE(3, 2, 3, 2)));
     const __m512 v23 = V::max(_mm512_maskz_shuffle_f32x4(0xFFFF, z2, z3, _MM_SHUFFLE(1, 0, 1, 0)),
                               _mm512_maskz_shuffle_f32x4(0xFFFF, z2, z3, _MM_SHUFFLE(3, 2, 3, 2)));
-    V::store(d, pairs_max(v01, v23));
+    V::store(d, avx512_pairs_max(v01, v23));
   }
-  zero(d, p.oguard);
+  avx512_zero(d, p.oguard);
 }
 
 }  // namespace
@@ -119,7 +101,7 @@ void f32_maxpool2x2_plane__avx512(const MaxPool2x2Plane& p, const float* src, fl
   } else if (p.owp == 4 && p.iwp == 8 && p.oh + p.opad == 4) {
     plane_image4x4(p, src, dst);
   } else {
-    maxpool2x2_plane(p, src, dst, row, zero);
+    maxpool2x2_plane(p, src, dst, row, avx512_zero);
   }
 }
 
