@@ -148,8 +148,10 @@ final class NetworkCompiler {
         } else if (conf instanceof DropoutLayer) {
             return; // identity at inference
         } else {
-            if (conf instanceof SubsamplingLayer s && conf.getClass() == SubsamplingLayer.class && fusesWithPending(s)) {
-                emitConvPool(name);
+            Placement fused = conf instanceof SubsamplingLayer s && conf.getClass() == SubsamplingLayer.class
+                    ? fusedPlacement(s) : null;
+            if (fused != null) {
+                emitConvPool(fused, name);
                 return;
             }
             flushPending();
@@ -550,18 +552,19 @@ final class NetworkCompiler {
     static final int CONV_POOL_MAX_INPUT_CHANNELS = 4;
 
     /**
-     * Whether the pending layer and pooling {@code s} run as one fused pass
+     * The pending layer's placement when it and pooling {@code s} run as one fused pass
      * ({@link GridOps#convPool}): a 3x3 / stride 1 "same" convolution of at most
      * {@link #CONV_POOL_MAX_INPUT_CHANNELS} input channels (a CNN's first layer: its GEMM has K = 9 per
      * channel, little more than a copy of its output, the largest activation of the network), left
      * unpruned on a platform of our CPU kernels, followed by 2x2 / stride 2 max pooling; and a CPU
      * with an ISA kernel for it. A pruned layer keeps its sparse GEMM, the dense baseline its
      * library's GEMM. System property {@code pruneaug.fuse-conv-pool=false} turns it off (A/B timing).
+     * Null when they run apart.
      */
-    private boolean fusesWithPending(SubsamplingLayer s) {
+    private Placement fusedPlacement(SubsamplingLayer s) {
         if (pending == null || grid == null || !(pending.conf() instanceof ConvolutionLayer c)
                 || !Boolean.parseBoolean(System.getProperty("pruneaug.fuse-conv-pool", "true"))) {
-            return false;
+            return null;
         }
         int[] k = c.getKernelSize();
         boolean conv = implicitEligible(c) && k[0] == 3 && k[1] == 3 && pad >= 1
@@ -570,21 +573,21 @@ final class NetworkCompiler {
                 && s.getStride()[0] == 2 && s.getStride()[1] == 2 && s.getPadding()[0] == 0 && s.getPadding()[1] == 0
                 && s.getConvolutionMode() != ConvolutionMode.Same && grid.height() >= 2 && grid.width() >= 2;
         if (!conv || !pool || !GridOps.convPoolFast()) {
-            return false;
+            return null;
         }
         Placement place = placement.apply(pending.layer());
         if (place.mask() != null && place.mask().prunedWeights() > 0
                 || place.platform().descriptor().implementation().contains("cuda")) {
-            return false;
+            return null;
         }
         try (PreparedGemm g = SparseNetwork.prepare(place, pending.layer(), pending.weights(), pending.bias(),
                 pending.relu())) {
-            return g.supportsRowOffsets();  // our own CPU kernels
+            return g.supportsRowOffsets() ? place : null;  // our own CPU kernels
         }
     }
 
-    /** The pending convolution and the pooling after it ({@code poolName}) as one step of the layer. */
-    private void emitConvPool(String poolName) {
+    /** The pending convolution, placed on {@code place}, and the pooling after it ({@code poolName}) as one step. */
+    private void emitConvPool(Placement place, String poolName) {
         Pending p = pending;
         pending = null;
         PrunableLayer l = p.layer();
@@ -607,7 +610,7 @@ final class NetworkCompiler {
         boolean relu = p.relu();
         OpInfo info = new OpInfo(l.name() + "/conv+" + poolName, OpInfo.Kind.GEMM, l.name(),
                 new GemmShape(l.rows(), l.cols(), in.batch() * in.height() * in.width()),
-                placement.apply(l).platform().id(), "f32_conv3x3_maxpool2x2 (direct, pooling fused)", 1.0);
+                place.platform().id(), "f32_conv3x3_maxpool2x2 (direct, pooling fused)", 1.0);
         steps.add(new SparseNetwork.SimpleStep(info, t -> GridOps.convPool(in, x, w, b, relu, out, y, t)));
         setGrid(out, y);
     }
