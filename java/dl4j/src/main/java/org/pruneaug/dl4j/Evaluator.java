@@ -19,10 +19,14 @@ public final class Evaluator {
     }
 
     public static Accuracy evaluate(MultiLayerNetwork net, LabeledImages data, int batchSize) {
+        return score(probabilities(net, data, batchSize), data);
+    }
+
+    /** Accuracy and mean cross-entropy of class probabilities {@code p} (n x classes row-major) for {@code data}'s labels. */
+    public static Accuracy score(float[] p, LabeledImages data) {
         int correct = 0;
         double lossSum = 0;
         int n = data.size();
-        float[] p = probabilities(net, data, batchSize);
         int classes = n == 0 ? 0 : p.length / n;
         for (int i = 0; i < n; i++) {
             int best = 0;

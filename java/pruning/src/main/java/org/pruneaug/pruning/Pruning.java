@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.pruneaug.core.BlockShape;
 import org.pruneaug.core.InvalidInputException;
 import org.pruneaug.core.LayerAssignment;
@@ -33,6 +34,7 @@ public final class Pruning {
     /** Row orders found so far: "layer block sparsity producer-order" -> order. */
     private final Map<String, int[]> orderMemo = new java.util.concurrent.ConcurrentHashMap<>();
     private MultiLayerNetwork scratch;
+    private Prefix prefix;
 
     private Pruning(MultiLayerNetwork dense, Pruner pruner, long seed, List<PrunableLayer> layers,
                     Map<String, float[]> scores, boolean permuteRows) {
@@ -191,6 +193,56 @@ public final class Pruning {
      * scratch copy of the dense network instead of cloning, so thousands of candidates stay cheap.
      */
     public Evaluator.Accuracy fidelity(List<LayerAssignment> plan, LabeledImages images) {
+        return Evaluator.evaluate(masked(plan), images);
+    }
+
+    /**
+     * {@link #fidelity} of the plan that prunes one layer alone, the search's sensitivity (the same
+     * numbers, to float rounding): the layers before the pruned one compute what the dense network
+     * computes, so their output on {@code images} is kept (for the last layer and image set asked)
+     * and only the layers from the pruned one on run again. On VGG this evaluates a conv3 option in
+     * about half the time of a full pass and an fc1 option in a few percent of it.
+     */
+    public Evaluator.Accuracy layerFidelity(LayerAssignment a, LabeledImages images) {
+        PrunableLayer l = GemmView.layer(layers, a.layer());
+        int last = dense.getnLayers() - 1;
+        if (l.index() == 0 || l.index() >= last) {
+            return fidelity(List.of(a), images);
+        }
+        if (prefix == null || prefix.images() != images || prefix.layer() != l.index()) {
+            prefix = null; // frees the previous layer's activations first
+            prefix = Prefix.of(masked(List.of()), l.index(), images);
+        }
+        MultiLayerNetwork net = masked(List.of(a));
+        float[] p = new float[0];
+        int at = 0;
+        for (INDArray in : prefix.inputs()) {
+            float[] batch = net.activateSelectedLayers(l.index(), last, in).dup('c').data().asFloat();
+            if (p.length == 0) {
+                p = new float[batch.length / (int) in.size(0) * images.size()];
+            }
+            System.arraycopy(batch, 0, p, at, batch.length);
+            at += batch.length;
+        }
+        return Evaluator.score(p, images);
+    }
+
+    /** The activations entering layer {@code layer} on {@code images}, in the evaluator's batches. */
+    private record Prefix(LabeledImages images, int layer, List<INDArray> inputs) {
+        static Prefix of(MultiLayerNetwork net, int layer, LabeledImages images) {
+            List<INDArray> inputs = new ArrayList<>();
+            for (int from = 0; from < images.size(); from += Evaluator.DEFAULT_BATCH) {
+                int to = Math.min(images.size(), from + Evaluator.DEFAULT_BATCH);
+                // [input, output of layer 0, ..., output of layer - 1]
+                inputs.add(net.feedForwardToLayer(layer - 1, images.batch(null, from, to).getFeatures(), false)
+                        .get(layer).dup());
+            }
+            return new Prefix(images, layer, inputs);
+        }
+    }
+
+    /** The scratch copy of the dense network with the plan applied (reordered, masked). */
+    private MultiLayerNetwork masked(List<LayerAssignment> plan) {
         checkPlan(plan, layers);
         if (scratch == null) {
             scratch = OneDnn.attach(dense.clone());
@@ -206,7 +258,7 @@ public final class Pruning {
                         masks.get(a.layer()).elementMask()));
             }
         }
-        return Evaluator.evaluate(scratch, images);
+        return scratch;
     }
 
     /**

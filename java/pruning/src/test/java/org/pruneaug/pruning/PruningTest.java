@@ -315,6 +315,30 @@ class PruningTest {
     }
 
     @Test
+    void oneLayerFidelityFromKeptActivationsEqualsTheFullPass() {
+        Pruning scored = Pruning.score(lenet, new MagnitudePruner(), train, 1, true);
+        LabeledImages val = data.validation().head(700); // two evaluator batches, the second partial
+        LabeledImages other = data.validation().head(300);
+        // conv1 (first layer: full pass), conv2 (rows reordered for 4x1), fc1, conv2 again, another image set
+        List<LayerAssignment> order = List.of(new LayerAssignment("conv1", new BlockShape(8, 1), 0.5),
+                new LayerAssignment("conv2", new BlockShape(4, 1), 0.8),
+                new LayerAssignment("fc1", new BlockShape(2, 2), 0.9),
+                new LayerAssignment("fc1", BlockShape.UNSTRUCTURED, 0.0),
+                new LayerAssignment("conv2", new BlockShape(1, 4), 0.6));
+        for (LabeledImages images : List.of(val, other)) {
+            for (LayerAssignment a : order) {
+                Evaluator.Accuracy fast = scored.layerFidelity(a, images);
+                Evaluator.Accuracy full = scored.fidelity(List.of(a), images);
+                assertEquals(full.count(), fast.count(), a.toString());
+                assertEquals(full.accuracy(), fast.accuracy(), 1e-9, a.toString());
+                assertEquals(full.loss(), fast.loss(), 1e-5, a.toString());
+            }
+        }
+        assertEquals(Evaluator.evaluate(lenet, val).loss(),
+                scored.layerFidelity(new LayerAssignment("conv2", new BlockShape(4, 1), 0.0), val).loss(), 1e-5);
+    }
+
+    @Test
     void plansMustNameExistingLayersOnce() {
         Pruning scored = Pruning.score(mlp, new MagnitudePruner(), train, 1);
         InvalidInputException unknown = assertThrows(InvalidInputException.class,

@@ -408,8 +408,7 @@ public final class PruneAugSearch {
         }
         SearchCache.Fidelity f = cache.sensitivity(key).orElse(null);
         if (f == null) {
-            PrunedNetwork p = pruning.apply(List.of(new LayerAssignment(layer, block, sparsity)));
-            Evaluator.Accuracy a = Evaluator.evaluate(p.network(), fidelitySubset);
+            Evaluator.Accuracy a = pruning.layerFidelity(new LayerAssignment(layer, block, sparsity), fidelitySubset);
             f = new SearchCache.Fidelity(a.loss(), a.accuracy());
             cache.putSensitivity(key, f);
             cheapEvaluations++;
