@@ -16,8 +16,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.pruneaug.core.BlockShape;
 import org.pruneaug.core.InvalidInputException;
@@ -172,8 +174,9 @@ public final class PruneAugSearch {
             return Placements.of(plan, name -> pruning.mask(plan.stream().filter(a -> a.layer().equals(name))
                     .findFirst().orElseThrow()), platform, dense);
         };
-        oracle = LatencyOracle.calibrate(net, searched, platform, dense, probe, blocks, cfg.sparsities(), cfg.batch(),
-                cfg.threads(), exec, tableFile, cache, log);
+        Set<String> prunedNames = pruned.stream().map(PrunableLayer::name).collect(Collectors.toSet());
+        oracle = LatencyOracle.calibrate(net, searched, prunedNames, platform, dense, probe, blocks, cfg.sparsities(),
+                cfg.batch(), cfg.threads(), exec, tableFile, cache, log);
         log.println("in-network / table latency (range over blocks): " + oracle.correctionSummary());
 
         phase("dominance");
