@@ -13,12 +13,15 @@ import org.pruneaug.inference.Agreement;
 /**
  * DIR/result.json of a search: the chosen per-layer assignment, the baselines measured in the same
  * run, the candidates the search looked at, what the search cost, and where it all came from.
+ * {@code unprunedFineTunedAccuracy}: validation accuracy of the unpruned network after the
+ * candidates' fine-tuning, what the recipe costs by itself (null in results written before it was kept).
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record SearchResult(String format, Map<String, Object> config, Provenance provenance, double denseValidationAccuracy,
                            double accuracyFloor, List<LayerChoice> assignment, List<Network> networks,
                            List<Candidate> candidates, List<FrontierPoint> frontier, Map<String, List<String>> survivors,
-                           Map<String, Map<String, String>> droppedBy, Agreement agreement, Cost cost) {
+                           Map<String, Map<String, String>> droppedBy, Agreement agreement, Cost cost,
+                           Double unprunedFineTunedAccuracy) {
     public static final String FORMAT = "pruneaug-search-result/1";
 
     /** The search's decision for one layer. */

@@ -122,6 +122,10 @@ class PruneAugSearchTest {
         assertTrue(first.cost().fineTunes() > 0);
         assertTrue(first.cost().cheapEvaluations() > 0);
         assertEquals(1.0, first.agreement().argmaxAgreement(), 0.002);
+        // what the fine-tuning costs by itself: the unpruned network fine-tuned once, not a candidate
+        assertTrue(first.unprunedFineTunedAccuracy() != null && first.unprunedFineTunedAccuracy() > 0.5,
+                String.valueOf(first.unprunedFineTunedAccuracy()));
+        assertTrue(Files.readString(out.resolve(SearchOutputs.REPORT)).contains("The unpruned network after the same fine-tuning"));
         for (String f : List.of(SearchOutputs.RESULT, SearchOutputs.REPORT, SearchOutputs.PLOT)) {
             assertTrue(Files.isRegularFile(out.resolve(f)), f);
         }
@@ -152,6 +156,7 @@ class PruneAugSearchTest {
             assertEquals(n.searchPredictedMs() / n.measuredMs() - 1, n.searchPredictionError(), 1e-9);
         }
         assertEquals(0, again.cost().fineTunes());
+        assertEquals(first.unprunedFineTunedAccuracy(), again.unprunedFineTunedAccuracy());
         assertEquals(0, again.cost().cheapEvaluations());
         assertEquals(first.cost().fineTunes() + first.cost().fineTunesReused(), again.cost().fineTunesReused());
         assertEquals(chosen.plan(), again.networks().get(again.networks().size() - 1).plan());

@@ -61,13 +61,16 @@ public final class ScatterChart {
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-        for (LineChart.Line line : lines) {
-            ValueMarker marker = new ValueMarker(line.y(), Color.GRAY,
+        for (int i = 0; i < lines.size(); i++) {
+            LineChart.Line line = lines.get(i);
+            // the first line gray, labelled below it; the others dark cyan, labelled above (two lines
+            // a few pixels apart keep their labels apart)
+            ValueMarker marker = new ValueMarker(line.y(), i == 0 ? Color.GRAY : new Color(0, 120, 140),
                     new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {6f, 4f}, 0f));
             marker.setLabel(line.name());
             marker.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-            marker.setLabelAnchor(RectangleAnchor.BOTTOM_RIGHT);
-            marker.setLabelTextAnchor(TextAnchor.TOP_RIGHT);
+            marker.setLabelAnchor(i == 0 ? RectangleAnchor.BOTTOM_RIGHT : RectangleAnchor.TOP_RIGHT);
+            marker.setLabelTextAnchor(i == 0 ? TextAnchor.TOP_RIGHT : TextAnchor.BOTTOM_RIGHT);
             plot.addRangeMarker(marker);
         }
         JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
