@@ -213,7 +213,10 @@ public final class Pruning {
             return fidelity(List.of(a), images);
         }
         if (prefix == null || prefix.images() != images || prefix.from() != l.index()) {
-            prefix = null; // the previous layer's activations may go first
+            if (prefix != null) {
+                prefix.inputs().forEach(Pruning::release); // the previous layer's activations go first
+                prefix = null;
+            }
             prefix = Prefix.of(dense, l.index(), images);
         }
         MultiLayerNetwork full = masked(List.of(a));
