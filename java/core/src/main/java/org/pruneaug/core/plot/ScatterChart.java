@@ -36,6 +36,37 @@ public final class ScatterChart {
     private ScatterChart() {
     }
 
+    /**
+     * Where a label goes relative to its point: right of it; when a label already placed starts
+     * near it (two networks at the same accuracy a few tenths of a millisecond apart wrote
+     * "pruneaug" over "unstructured"), above it, then below it.
+     */
+    private static final TextAnchor[] LABEL_ANCHORS = {TextAnchor.CENTER_LEFT, TextAnchor.BOTTOM_LEFT,
+        TextAnchor.TOP_LEFT};
+
+    /** How many labels already placed start within a label's reach of (x, y): 12% of the x span, 3% of y. */
+    static int crowding(List<double[]> placed, double x, double y, double xSpan, double ySpan) {
+        int n = 0;
+        for (double[] q : placed) {
+            if (Math.abs(q[0] - x) < 0.12 * xSpan && Math.abs(q[1] - y) < 0.03 * ySpan) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static double span(List<Points> series, boolean xAxis) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (Points p : series) {
+            for (double v : xAxis ? p.x() : p.y()) {
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+        }
+        return hi > lo ? hi - lo : 1.0;
+    }
+
     public static void writePng(Path file, String title, String xLabel, String yLabel, List<Points> series,
             List<LineChart.Line> lines, int width, int height) {
         XYSeriesCollection data = new XYSeriesCollection();
@@ -45,6 +76,9 @@ public final class ScatterChart {
         y.setAutoRangeIncludesZero(false);
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(false, true);
         XYPlot plot = new XYPlot(data, x, y, renderer);
+        double xSpan = span(series, true);
+        double ySpan = span(series, false);
+        List<double[]> placed = new java.util.ArrayList<>();
         for (Points p : series) {
             XYSeries s = new XYSeries(p.name(), false, true);
             for (int i = 0; i < p.x().length; i++) {
@@ -52,7 +86,8 @@ public final class ScatterChart {
                 if (p.labels() != null && p.labels()[i] != null) {
                     XYTextAnnotation a = new XYTextAnnotation("  " + p.labels()[i], p.x()[i], p.y()[i]);
                     a.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-                    a.setTextAnchor(TextAnchor.CENTER_LEFT);
+                    a.setTextAnchor(LABEL_ANCHORS[crowding(placed, p.x()[i], p.y()[i], xSpan, ySpan) % LABEL_ANCHORS.length]);
+                    placed.add(new double[] {p.x()[i], p.y()[i]});
                     plot.addAnnotation(a);
                 }
             }
