@@ -92,6 +92,14 @@ final class GridOps {
                 view(out), y, threads), "pa_f32_grid_conv3x3_maxpool2x2");
     }
 
+    /**
+     * The ISA of {@link #convPool}'s kernel when {@link #convPoolFast}: AVX-512, its only ISA kernel.
+     * The runtime fuses only for a platform whose GEMM kernels are of this ISA (their names end in
+     * "__avx512"), so that a cpu-avx2 or cpu-generic platform on an AVX-512 machine is timed with
+     * its own kernels.
+     */
+    static final String CONV_POOL_ISA = "avx512";
+
     /** Whether this CPU runs {@link #convPool} with an ISA kernel (else the runtime keeps conv and pooling apart). */
     static boolean convPoolFast() {
         return PaNative.pa_f32_grid_conv3x3_maxpool2x2_fast() != 0;

@@ -556,8 +556,8 @@ final class NetworkCompiler {
      * ({@link GridOps#convPool}): a 3x3 / stride 1 "same" convolution of at most
      * {@link #CONV_POOL_MAX_INPUT_CHANNELS} input channels (a CNN's first layer: its GEMM has K = 9 per
      * channel, little more than a copy of its output, the largest activation of the network), left
-     * unpruned on a platform of our CPU kernels, followed by 2x2 / stride 2 max pooling; and a CPU
-     * with an ISA kernel for it. A pruned layer keeps its sparse GEMM, the dense baseline its
+     * unpruned on a platform of our CPU kernels of the fused kernel's ISA ({@link GridOps#CONV_POOL_ISA}),
+     * followed by 2x2 / stride 2 max pooling; and a CPU with that ISA. A pruned layer keeps its sparse GEMM, the dense baseline its
      * library's GEMM. System property {@code pruneaug.fuse-conv-pool=false} turns it off (A/B timing).
      * Null when they run apart.
      */
@@ -582,7 +582,8 @@ final class NetworkCompiler {
         }
         try (PreparedGemm g = SparseNetwork.prepare(place, pending.layer(), pending.weights(), pending.bias(),
                 pending.relu())) {
-            return g.supportsRowOffsets() ? place : null;  // our own CPU kernels
+            // our own CPU kernels, of the fused kernel's ISA
+            return g.supportsRowOffsets() && g.kernel().endsWith("__" + GridOps.CONV_POOL_ISA) ? place : null;
         }
     }
 

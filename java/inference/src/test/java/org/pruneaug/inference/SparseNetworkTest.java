@@ -45,11 +45,13 @@ class SparseNetworkTest {
     static SparsePlatform avx2;
     static SparsePlatform generic;
     static SparsePlatform dense;
+    static Platforms platforms;
 
     @BeforeAll
     static void setUp() {
         images = FashionMnist.load(FashionMnist.DEFAULT_DIR).test().head(200);
         Platforms p = Platforms.load();
+        platforms = p;
         generic = p.get("cpu-generic");
         avx2 = p.get("cpu-avx2").available() ? p.get("cpu-avx2") : generic;
         dense = p.get("dense-openblas");
@@ -179,18 +181,27 @@ class SparseNetworkTest {
         PrunedNetwork p = scored.apply(List.of(new org.pruneaug.core.LayerAssignment("conv1", BlockShape.parse("8x1"), 0.0),
                 new org.pruneaug.core.LayerAssignment("conv2", b, 0.7), new org.pruneaug.core.LayerAssignment("conv3", b, 0.7),
                 new org.pruneaug.core.LayerAssignment("fc1", b, 0.7)));
-        boolean fast = GridOps.convPoolFast();
-        for (Execution exec : List.of(Execution.LAYER_BY_LAYER, new Execution(4, 2))) {
-            try (SparseNetwork s = SparseNetwork.compile(p.network(), placements(p, avx2), 48, exec)) {
-                List<String> names = s.ops().stream().map(OpInfo::name).toList();
-                assertEquals(fast, names.contains("conv1/conv+pool1"), names.toString());
-                assertEquals(!fast, names.contains("pool1"), names.toString());
-                assertAgrees(s, p.network());
+        // fused on the platform of the fused kernel's ISA (AVX-512) when this CPU has it; a platform of
+        // other kernels (AVX2, portable) keeps its own GEMM and the pooling, on any CPU
+        SparsePlatform avx512 = platforms.get("cpu-avx512");
+        for (SparsePlatform on : List.of(avx512, avx2, generic)) {
+            if (!on.available()) {
+                continue;
+            }
+            boolean fused = on == avx512 && GridOps.convPoolFast();
+            for (Execution exec : List.of(Execution.LAYER_BY_LAYER, new Execution(4, 2))) {
+                try (SparseNetwork s = SparseNetwork.compile(p.network(), placements(p, on), 48, exec)) {
+                    List<String> names = s.ops().stream().map(OpInfo::name).toList();
+                    assertEquals(fused, names.contains("conv1/conv+pool1"), on.id() + " " + names);
+                    assertEquals(!fused, names.contains("pool1"), on.id() + " " + names);
+                    assertAgrees(s, p.network());
+                }
             }
         }
+        SparsePlatform fusing = avx512.available() ? avx512 : avx2;
         // a pruned conv1 keeps its sparse GEMM and its pooling; the dense baseline its library GEMM
         PrunedNetwork q = scored.apply(Pruning.uniform(GemmView.layers(net), b, 0.5));
-        try (SparseNetwork s = SparseNetwork.compile(q.network(), placements(q, avx2), 48)) {
+        try (SparseNetwork s = SparseNetwork.compile(q.network(), placements(q, fusing), 48)) {
             assertTrue(s.ops().stream().anyMatch(o -> o.name().equals("pool1")));
             assertAgrees(s, q.network());
         }
@@ -199,7 +210,7 @@ class SparseNetworkTest {
         }
         // and switched off for A/B timing
         System.setProperty("pruneaug.fuse-conv-pool", "false");
-        try (SparseNetwork s = SparseNetwork.compile(p.network(), placements(p, avx2), 48)) {
+        try (SparseNetwork s = SparseNetwork.compile(p.network(), placements(p, fusing), 48)) {
             assertTrue(s.ops().stream().anyMatch(o -> o.name().equals("pool1")));
             assertAgrees(s, p.network());
         } finally {
