@@ -140,5 +140,10 @@ public final class SearchCommand implements Callable<Integer> {
         }
         System.out.println("PruneAug assignment: " + Arrays.toString(r.assignment().stream()
                 .map(l -> l.layer() + "=" + l.block() + "@" + l.sparsity()).toArray()));
+        if (r.unprunedFineTunedAccuracy() != null) {
+            System.out.printf(Locale.ROOT, "accuracy floor %.2f%% (dense %.2f%%); the unpruned network after the same"
+                    + " fine-tuning: %.2f%%%n", 100 * r.accuracyFloor(), 100 * r.denseValidationAccuracy(),
+                    100 * r.unprunedFineTunedAccuracy());
+        }
     }
 }
