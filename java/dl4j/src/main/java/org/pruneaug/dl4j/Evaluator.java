@@ -1,5 +1,6 @@
 package org.pruneaug.dl4j;
 
+import java.util.function.IntFunction;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -48,17 +49,28 @@ public final class Evaluator {
     }
 
     private static float[] probabilities(MultiLayerNetwork net, LabeledImages data, int batchSize) {
-        int n = data.size();
+        return gather(data.size(), batchSize, from -> net.output(data.batch(null, from,
+                Math.min(data.size(), from + batchSize)).getFeatures(), false));
+    }
+
+    /**
+     * The n x classes row-major probabilities of {@code n} images from a network's outputs batch by
+     * batch: {@code outputFrom} gives the output for the images from index {@code from} on (at most
+     * {@code batchSize} of them). Each output is freed once copied.
+     */
+    public static float[] gather(int n, int batchSize, IntFunction<INDArray> outputFrom) {
         float[] out = new float[0];
         for (int from = 0; from < n; from += batchSize) {
-            int to = Math.min(n, from + batchSize);
-            INDArray probs = net.output(data.batch(null, from, to).getFeatures(), false);
+            INDArray probs = outputFrom.apply(from);
             int classes = (int) probs.size(1);
             if (from == 0) {
                 out = new float[n * classes];
             }
             float[] p = probs.dup('c').data().asFloat();
             System.arraycopy(p, 0, out, from * classes, p.length);
+            if (probs.closeable()) {
+                probs.close();
+            }
         }
         return out;
     }

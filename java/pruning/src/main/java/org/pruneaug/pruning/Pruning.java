@@ -225,19 +225,9 @@ public final class Pruning {
                 prefix.tail().getLayer(i - l.index()).setParams(full.getLayer(i).params());
             }
         }
-        float[] p = new float[0];
-        int at = 0;
-        for (INDArray in : prefix.inputs()) {
-            // output() runs in DL4J's workspaces: a thousand evaluations leave no garbage off the heap
-            INDArray out = prefix.tail().output(in, false);
-            float[] batch = out.dup('c').data().asFloat();
-            release(out);
-            if (p.length == 0) {
-                p = new float[batch.length / (int) in.size(0) * images.size()];
-            }
-            System.arraycopy(batch, 0, p, at, batch.length);
-            at += batch.length;
-        }
+        // output() runs in DL4J's workspaces: a thousand evaluations leave no garbage off the heap
+        float[] p = Evaluator.gather(images.size(), Evaluator.DEFAULT_BATCH,
+                from -> prefix.tail().output(prefix.inputs().get(from / Evaluator.DEFAULT_BATCH), false));
         return Evaluator.score(p, images);
     }
 
