@@ -524,11 +524,10 @@ public final class PruneAugSearch {
     private double fineTuningAlone() {
         SearchCache.FineTuned f = fineTune(List.of(), "unpruned");
         double cost = 100 * (denseVal.accuracy() - f.validationAccuracy());
-        log.printf(Locale.ROOT, "fine-tuning alone: the unpruned network fine-tuned with this budget reaches %.2f%% (%+.2f"
-                + " points)%s%n", 100 * f.validationAccuracy(), -cost, cost > cfg.maxAccuracyLoss() / 2
-                ? String.format(Locale.ROOT, ": the recipe itself spends %.0f%% of the %.2f-point budget, pruning gets the"
-                        + " rest (a lower --lr or more --finetune-epochs / --finetune-fraction leave it more)",
-                        100 * cost / cfg.maxAccuracyLoss(), cfg.maxAccuracyLoss()) : "");
+        log.println("fine-tuning alone: the unpruned network fine-tuned with this budget reaches "
+                + SearchOutputs.fineTuningAlone(denseVal.accuracy(), f.validationAccuracy(), cfg.maxAccuracyLoss())
+                + (cost > cfg.maxAccuracyLoss() / 2 ? "; a lower --lr or more --finetune-epochs / --finetune-fraction"
+                        + " leave pruning more" : ""));
         return f.validationAccuracy();
     }
 

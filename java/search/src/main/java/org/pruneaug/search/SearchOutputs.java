@@ -95,6 +95,20 @@ public final class SearchOutputs {
                 lines, 1000, 650);
     }
 
+    /**
+     * What fine-tuning the unpruned network did to its validation accuracy against the budget (points),
+     * as the search's log and the report say it, e.g. "91.72% (-0.94 points: the fine-tuning alone
+     * spends 94% of the 1.00-point budget, pruning gets the rest)".
+     */
+    static String fineTuningAlone(double denseAccuracy, double unprunedFineTuned, double budget) {
+        double cost = 100 * (denseAccuracy - unprunedFineTuned);
+        String share = cost <= 0 ? "the fine-tuning alone costs no accuracy"
+                : budget > 0 ? String.format(Locale.ROOT, "the fine-tuning alone spends %.0f%% of the %.2f-point budget,"
+                        + " pruning gets the rest", 100 * cost / budget, budget)
+                : "the fine-tuning alone already exceeds the 0-point budget";
+        return String.format(Locale.ROOT, "%.2f%% (%+.2f points: %s)", 100 * unprunedFineTuned, -cost, share);
+    }
+
     static String markdown(SearchResult r) {
         StringBuilder md = new StringBuilder();
         Map<String, Object> c = r.config();
@@ -108,12 +122,8 @@ public final class SearchOutputs {
         md.append(String.format(Locale.ROOT, "Dense validation accuracy %.2f%%: candidates must reach %.2f%% after "
                 + "fine-tuning (%s).%n%n", 100 * r.denseValidationAccuracy(), 100 * r.accuracyFloor(), c.get("fine_tune")));
         if (r.unprunedFineTunedAccuracy() != null) {
-            double cost = 100 * (r.denseValidationAccuracy() - r.unprunedFineTunedAccuracy());
-            double budget = ((Number) c.get("max_accuracy_loss_points")).doubleValue();
-            md.append(String.format(Locale.ROOT, "The unpruned network after the same fine-tuning: %.2f%% (%+.2f points%s).%n%n",
-                    100 * r.unprunedFineTunedAccuracy(), -cost, cost > 0 && budget > 0 ? String.format(Locale.ROOT,
-                            ": the fine-tuning alone spends %.0f%% of the budget, pruning gets the rest", 100 * cost / budget)
-                            : ": the fine-tuning alone costs nothing of the budget"));
+            md.append("The unpruned network after the same fine-tuning: ").append(fineTuningAlone(r.denseValidationAccuracy(),
+                    r.unprunedFineTunedAccuracy(), ((Number) c.get("max_accuracy_loss_points")).doubleValue())).append(".\n\n");
         }
         md.append("## Networks measured in the same run\n\n");
         md.append("| network | overall sparsity | val. acc. | test acc. | measured ms/batch | speedup vs dense |"
