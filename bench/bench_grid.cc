@@ -19,9 +19,14 @@ struct PoolCase {
 // VGG-style model of the demo: pool1 after conv1 (32 x 28 x 28), pool2 (64 x 14 x 14), pool3 (128 x 7 x 7)
 constexpr PoolCase kPools[] = {{32, 28, 28}, {64, 14, 14}, {128, 7, 7}};
 
+// Third argument: the ISA whose pooling code runs (0: "auto", the best here; 1: "generic", what a
+// cpu-generic or cpu-avx2 platform runs, pa_f32_grid_maxpool_isa).
+constexpr const char* kPoolIsas[] = {"auto", "generic"};
+
 void BM_MaxPool2x2(benchmark::State& state) {
   const PoolCase pc = kPools[state.range(0)];
   const int b = (int)state.range(1);
+  const char* isa = kPoolIsas[state.range(2)];
   pa_grid in{pc.c, b, pc.h, pc.w, 1, 0};
   in.ldc = pa_grid_min_ldc(b, pc.h, pc.w, 1);
   pa_grid out{pc.c, b, (pc.h - 2) / 2 + 1, (pc.w - 2) / 2 + 1, 1, 0};
@@ -29,15 +34,17 @@ void BM_MaxPool2x2(benchmark::State& state) {
   std::vector<float> x((size_t)in.c * in.ldc), y((size_t)out.c * out.ldc);
   for (size_t i = 0; i < x.size(); ++i) x[i] = (float)((i * 2654435761u) % 1000) - 500.0f;
   for (auto _ : state) {
-    if (pa_f32_grid_maxpool(&in, x.data(), 2, 2, 2, 2, &out, y.data(), 1) != 0) state.SkipWithError("maxpool failed");
+    if (pa_f32_grid_maxpool_isa(isa, &in, x.data(), 2, 2, 2, 2, &out, y.data(), 1) != 0) {
+      state.SkipWithError("maxpool failed");
+    }
     benchmark::DoNotOptimize(y.data());
     benchmark::ClobberMemory();
   }
   state.SetBytesProcessed(state.iterations() * (int64_t)pc.c * b * pc.h * pc.w * (int64_t)sizeof(float));
   state.SetLabel(std::to_string(pc.c) + "x" + std::to_string(pc.h) + "x" + std::to_string(pc.w) + " b" +
-                 std::to_string(b));
+                 std::to_string(b) + " " + pa_f32_grid_maxpool_kernel(isa, 2, 2, 2, 2));
 }
-BENCHMARK(BM_MaxPool2x2)->ArgsProduct({{0, 1, 2}, {4}})->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_MaxPool2x2)->ArgsProduct({{0, 1, 2}, {4}, {0, 1}})->Unit(benchmark::kMicrosecond);
 
 // The flatten that ends VGG's convolutional part: pool3's 128 x 3 x 3 grid of one micro-batch into
 // its 4 columns of the 1152 x 64 features x batch matrix of fc1.

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "pruneaug/bsrmm.h"
@@ -85,7 +86,8 @@ TEST_P(GridTest, ImplicitGemmOffsetsGiveTheSameConvolution) {
         }
 }
 
-void check_maxpool(int kh, int kw, int sh, int sw, int threads, int h = 7, int w = 9, int pad = 1) {
+void check_maxpool(int kh, int kw, int sh, int sw, int threads, int h = 7, int w = 9, int pad = 1,
+                   const char* isa = "auto") {
   const Images im = random_images(2, 3, h, w, 4);
   const int oh = (h - kh) / sh + 1, ow = (w - kw) / sw + 1;
   const pa_grid in = make_grid(3, 2, h, w, pad);
@@ -101,7 +103,7 @@ void check_maxpool(int kh, int kw, int sh, int sw, int threads, int h = 7, int w
   for (int ci = 0; ci < 3; ++ci)
     for (int64_t i = 0; i < in.ldc; ++i)
       if (!pixel[i]) d[ci * in.ldc + i] = 1e30f;
-  ASSERT_EQ(PA_OK, pa_f32_grid_maxpool(&in, d.data(), kh, kw, sh, sw, &out, o.data(), threads));
+  ASSERT_EQ(PA_OK, pa_f32_grid_maxpool_isa(isa, &in, d.data(), kh, kw, sh, sw, &out, o.data(), threads)) << isa;
   for (int ci = 0; ci < 3; ++ci)
     for (int bi = 0; bi < 2; ++bi)
       for (int y = -1; y <= oh; ++y)
@@ -146,6 +148,32 @@ TEST_P(GridTest, MaxPoolMatchesDirectPooling) {
   // ... and of 4x4 output images from 8-float input rows, an image per store: 7x7 (above), 6x7, 8x8
   check_maxpool(2, 2, 2, 2, GetParam(), 6, 7);
   check_maxpool(2, 2, 2, 2, GetParam(), 8, 8, 0);
+}
+
+// A platform pools with its own ISA's code: every ISA of the registry gives the same result (the
+// AVX-512 plane kernel for "avx512" where the CPU has it, the portable loop for the others).
+TEST_P(GridTest, MaxPoolOfEachIsaMatchesDirectPooling) {
+  for (const char* isa : {"ref", "generic", "avx2", "avx512"}) {
+    if (pa_kernel_find(isa, 1, 1) < 0) continue;  // not an ISA of this build (e.g. avx512 on ARM)
+    check_maxpool(2, 2, 2, 2, GetParam(), 14, 14, 1, isa);
+    check_maxpool(2, 2, 2, 2, GetParam(), 7, 7, 1, isa);
+    check_maxpool(2, 2, 2, 2, GetParam(), 4, 75, 1, isa);
+    check_maxpool(3, 2, 2, 1, GetParam(), 7, 9, 1, isa);
+  }
+}
+
+TEST(GridKernels, PoolingRunsThePlatformsOwnIsa) {
+  EXPECT_STREQ("f32_maxpool2x2_plane__generic", pa_f32_grid_maxpool_kernel("generic", 2, 2, 2, 2));
+  EXPECT_STREQ("f32_maxpool__generic", pa_f32_grid_maxpool_kernel("auto", 3, 3, 2, 2));
+  EXPECT_EQ(nullptr, pa_f32_grid_maxpool_kernel("sse9", 2, 2, 2, 2));
+  if (pa_kernel_find("avx2", 1, 1) >= 0) {
+    EXPECT_STREQ("f32_maxpool2x2_plane__generic", pa_f32_grid_maxpool_kernel("avx2", 2, 2, 2, 2));
+  }
+  const bool avx512 = std::string(pa_cpu_best_isa()) == "avx512";
+  if (avx512) {
+    EXPECT_STREQ("f32_maxpool2x2_plane__avx512", pa_f32_grid_maxpool_kernel("avx512", 2, 2, 2, 2));
+    EXPECT_STREQ("f32_maxpool2x2_plane__avx512", pa_f32_grid_maxpool_kernel("auto", 2, 2, 2, 2));
+  }
 }
 
 // conv3x3 (same, stride 1) + bias + activation + 2x2 max pooling in one pass, against direct loops
@@ -284,6 +312,9 @@ TEST(GridErrors, BadArgumentsAreErrorsNotCrashes) {
   EXPECT_EQ(PA_ERR_UNSUPPORTED, pa_grid_conv_row_offsets(&g, 2, 2, off.data()));  // even kernel
   pa_grid out{1, 1, 3, 3, 1, pa_grid_min_ldc(1, 3, 3, 1)};
   EXPECT_EQ(PA_ERR_INVALID_ARG, pa_f32_grid_maxpool(&g, d.data(), 2, 2, 2, 2, &out, d.data(), 1));
+  pa_grid half{1, 1, 2, 2, 1, pa_grid_min_ldc(1, 2, 2, 1)};
+  EXPECT_EQ(PA_ERR_INVALID_ARG, pa_f32_grid_maxpool_isa("sse9", &g, d.data(), 2, 2, 2, 2, &half, d.data() + 50, 1));
+  EXPECT_NE(std::string::npos, std::string(pa_last_error()).find("sse9"));
   EXPECT_EQ(PA_ERR_INVALID_ARG, pa_f32_grid_zero_padding(&g, d.data(), 0));
   std::vector<float> wt(9);
   pa_grid pooled{1, 1, 2, 2, 1, pa_grid_min_ldc(1, 2, 2, 1)};

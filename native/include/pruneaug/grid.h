@@ -50,6 +50,17 @@ int pa_f32_grid_zero_padding(const pa_grid* g, float* data, int threads);
 int pa_f32_grid_maxpool(const pa_grid* in, const float* x, int32_t kh, int32_t kw, int32_t sh, int32_t sw,
                         const pa_grid* out, float* y, int threads);
 
+/* The same with the pooling code of a platform's ISA: isa is "auto" (the best here, what
+ * pa_f32_grid_maxpool uses) or an ISA of the kernel registry ("generic", "avx2", "avx512", ...). An
+ * ISA with its own pooling kernel (AVX-512) runs it when this CPU can; every other ISA runs the
+ * portable loop, so a platform is timed with its own code. Unknown ISA: PA_ERR_INVALID_ARG. */
+int pa_f32_grid_maxpool_isa(const char* isa, const pa_grid* in, const float* x, int32_t kh, int32_t kw, int32_t sh,
+                            int32_t sw, const pa_grid* out, float* y, int threads);
+
+/* Name of the code pa_f32_grid_maxpool_isa runs for (isa, window, stride) here, e.g.
+ * "f32_maxpool2x2_plane__avx512"; NULL for an unknown ISA. */
+const char* pa_f32_grid_maxpool_kernel(const char* isa, int32_t kh, int32_t kw, int32_t sh, int32_t sw);
+
 /* A 3x3 / stride 1 "same" convolution of in's channels, bias and activation, then 2x2 / stride 2
  * max pooling, in one pass that never stores the convolution's output (a CNN's first layer: few
  * input channels, the largest activation). w: out->c x in->c x 3 x 3 row-major (the GEMM view of

@@ -123,15 +123,23 @@ void maxpool2x2_plane_generic(const pa::MaxPool2x2Plane& p, const float* src, fl
       zero_floats);
 }
 
-// The plane kernel of the best ISA here (PA_FORCE_ISA=generic selects the portable one).
-pa::MaxPool2x2PlaneFn maxpool2x2_plane_kernel() {
-  static const pa::MaxPool2x2PlaneFn kernel = [] {
+// The ISA a pooling runs with: "auto" (or NULL) is the best here; any other name must be an ISA of
+// the kernel registry. nullptr for an unknown name.
+const char* resolve_pool_isa(const char* isa) {
+  if (isa == nullptr || std::strcmp(isa, "auto") == 0) return pa_cpu_best_isa();
+  return pa_kernel_find(isa, 1, 1) >= 0 ? isa : nullptr;
+}
+
+// The 2x2 / stride 2 plane kernel of a platform of ISA isa (resolved): its own ISA's kernel when the
+// library has one for it and this CPU runs it (AVX-512), else the portable loop, so that a cpu-avx2
+// or cpu-generic platform on an AVX-512 machine is timed with its own code.
+pa::MaxPool2x2PlaneFn maxpool2x2_plane_kernel(const char* isa) {
 #if defined(PA_HAVE_MAXPOOL_AVX512)
-    if (std::strcmp(pa_cpu_best_isa(), "avx512") == 0) return &pa::f32_maxpool2x2_plane__avx512;
+  if (std::strcmp(isa, "avx512") == 0 && std::strcmp(pa_cpu_best_isa(), "avx512") == 0) {
+    return &pa::f32_maxpool2x2_plane__avx512;
+  }
 #endif
-    return &maxpool2x2_plane_generic;
-  }();
-  return kernel;
+  return &maxpool2x2_plane_generic;
 }
 
 // The portable fused convolution + pooling: each output channel's convolution rows 2*py and
@@ -261,9 +269,26 @@ extern "C" int pa_f32_grid_zero_padding(const pa_grid* g, float* data, int threa
   return PA_OK;
 }
 
+extern "C" const char* pa_f32_grid_maxpool_kernel(const char* isa, int32_t kh, int32_t kw, int32_t sh, int32_t sw) {
+  const char* resolved = resolve_pool_isa(isa);
+  if (resolved == nullptr) return nullptr;
+  if (kh == 2 && kw == 2 && sh == 2 && sw == 2) {
+    return maxpool2x2_plane_kernel(resolved) == &maxpool2x2_plane_generic ? "f32_maxpool2x2_plane__generic"
+                                                                          : "f32_maxpool2x2_plane__avx512";
+  }
+  return "f32_maxpool__generic";
+}
+
 extern "C" int pa_f32_grid_maxpool(const pa_grid* in, const float* x, int32_t kh, int32_t kw, int32_t sh,
                                    int32_t sw, const pa_grid* out, float* y, int threads) {
+  return pa_f32_grid_maxpool_isa("auto", in, x, kh, kw, sh, sw, out, y, threads);
+}
+
+extern "C" int pa_f32_grid_maxpool_isa(const char* isa, const pa_grid* in, const float* x, int32_t kh, int32_t kw,
+                                       int32_t sh, int32_t sw, const pa_grid* out, float* y, int threads) {
   pa::clear_error();
+  const char* resolved = resolve_pool_isa(isa);
+  if (resolved == nullptr) return pa::fail(PA_ERR_INVALID_ARG, std::string("unknown ISA '") + isa + "'");
   if (int s = check_grid(in, "input")) return s;
   if (int s = check_grid(out, "output")) return s;
   if (int s = check_threads(threads)) return s;
@@ -277,7 +302,7 @@ extern "C" int pa_f32_grid_maxpool(const pa_grid* in, const float* x, int32_t kh
   if (kh == 2 && kw == 2 && sh == 2 && sw == 2) {
     // one task per channel plane, written front to back in one pass (a task per (channel, image)
     // spent more on its set-up and tiny memsets than on VGG's 7x7 -> 3x3 pooling itself)
-    const pa::MaxPool2x2PlaneFn kernel = maxpool2x2_plane_kernel();
+    const pa::MaxPool2x2PlaneFn kernel = maxpool2x2_plane_kernel(resolved);
     const pa::MaxPool2x2Plane plane{in->b, out->h, out->w, out->pad, si.wp, si.image, so.wp, so.guard};
     parallel_range(threads, in->c, [&](int64_t c) {
       kernel(plane, x + c * in->ldc + si.guard, y + c * out->ldc);

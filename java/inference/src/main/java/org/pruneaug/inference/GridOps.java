@@ -72,11 +72,30 @@ final class GridOps {
         check(PaNative.pa_f32_grid_zero_padding(v, data, threads), "pa_f32_grid_zero_padding");
     }
 
-    static void maxPool(Grid in, FloatPointer x, int kh, int kw, int sh, int sw, Grid out, FloatPointer y,
+    /** ISA names as native strings, interned like the grid views (pooling runs per micro-batch). Never closed. */
+    private static final ConcurrentHashMap<String, BytePointer> ISAS = new ConcurrentHashMap<>();
+
+    /**
+     * Max pooling with the pooling code of {@code isa}: "auto" (the best here) or an ISA of the kernel
+     * registry, e.g. that of the GEMM kernel that produced the input, so that a platform is timed with
+     * its own ISA's code (pruneaug/grid.h).
+     */
+    static void maxPool(String isa, Grid in, FloatPointer x, int kh, int kw, int sh, int sw, Grid out, FloatPointer y,
             int threads) {
         requireGrid(x, in, "input");
         requireGrid(y, out, "output");
-        check(PaNative.pa_f32_grid_maxpool(view(in), x, kh, kw, sh, sw, view(out), y, threads), "pa_f32_grid_maxpool");
+        BytePointer name = ISAS.computeIfAbsent(isa, BytePointer::new);
+        check(PaNative.pa_f32_grid_maxpool_isa(name, view(in), x, kh, kw, sh, sw, view(out), y, threads),
+                "pa_f32_grid_maxpool_isa");
+    }
+
+    /** The name of the code {@link #maxPool} runs for (isa, window, stride) on this CPU. */
+    static String maxPoolKernel(String isa, int kh, int kw, int sh, int sw) {
+        BytePointer name = PaNative.pa_f32_grid_maxpool_kernel(isa, kh, kw, sh, sw);
+        if (name == null || name.isNull()) {
+            throw new IllegalArgumentException("unknown ISA '" + isa + "' for pooling");
+        }
+        return name.getString();
     }
 
     /**
@@ -94,8 +113,8 @@ final class GridOps {
 
     /**
      * The ISA of {@link #convPool}'s kernel when {@link #convPoolFast}: AVX-512, its only ISA kernel.
-     * The runtime fuses only for a platform whose GEMM kernels are of this ISA (their names end in
-     * "__avx512"), so that a cpu-avx2 or cpu-generic platform on an AVX-512 machine is timed with
+     * The runtime fuses only for a platform whose GEMM kernels are of this ISA (by the kernel
+     * registry), so that a cpu-avx2 or cpu-generic platform on an AVX-512 machine is timed with
      * its own kernels.
      */
     static final String CONV_POOL_ISA = "avx512";

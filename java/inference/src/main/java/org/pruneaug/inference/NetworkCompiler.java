@@ -30,6 +30,7 @@ import org.pruneaug.core.GemmShape;
 import org.pruneaug.core.InvalidInputException;
 import org.pruneaug.dl4j.GemmView;
 import org.pruneaug.dl4j.PrunableLayer;
+import org.pruneaug.nativ.Kernels;
 import org.pruneaug.platforms.PreparedGemm;
 
 /**
@@ -58,6 +59,11 @@ final class NetworkCompiler {
     private FloatPointer gridData;
     /** The grid's padding holds garbage (an implicit GEMM wrote it); only implicit GEMMs read padding. */
     private boolean paddingDirty;
+    /**
+     * The ISA of the registry kernel that wrote the grid ("auto" after the input or a library GEMM): the
+     * pooling after it runs that ISA's code, so a platform is timed with its own code throughout.
+     */
+    private String gridIsa = "auto";
     private int features;
     private FloatPointer featureData;
 
@@ -302,7 +308,7 @@ final class NetworkCompiler {
             FloatPointer data = own(GridOps.allocate(g));
             steps.add(new SparseNetwork.SimpleStep(SparseNetwork.op("input", OpInfo.Kind.INPUT, null),
                     t -> GridOps.fromNchw(input, g, data, t)));
-            setGrid(g, data);
+            setGrid(g, data, "auto");
         } else if (pre == null && (first instanceof DenseLayer || first instanceof OutputLayer)) {
             // images are rows of the input; the GEMM wants features x batch
             FloatPointer data = own(GridOps.zeroed((long) inputFeatures * batch));
@@ -339,8 +345,9 @@ final class NetworkCompiler {
         }
     }
 
-    private void setGrid(Grid g, FloatPointer data) {
+    private void setGrid(Grid g, FloatPointer data, String isa) {
         grid = g;
+        gridIsa = isa;
         gridData = data;
         paddingDirty = false;
         features = 0;
@@ -457,6 +464,11 @@ final class NetworkCompiler {
         setFeatures(l.rows(), y);
     }
 
+    /** The registry ISA of a prepared GEMM's kernel; "auto" for a library routine. */
+    private static String isaOf(PreparedGemm g) {
+        return Kernels.isaOf(g.kernel()).orElse("auto");
+    }
+
     private static double density(Placement place, PrunableLayer l) {
         return place.mask() == null ? 1.0 : 1.0 - (double) place.mask().prunedWeights() / l.weightCount();
     }
@@ -499,7 +511,7 @@ final class NetworkCompiler {
         steps.add(new SparseNetwork.ImplicitConvStep(SparseNetwork.gemmOp(l.name() + "/gemm", l.name(),
                 new GemmShape(l.rows(), l.cols(), n), place.platform(), g, density(place, l)), g, xOrigin, off, yOrigin,
                 Math.toIntExact(out.ldc()), n));
-        setGrid(out, y);
+        setGrid(out, y, isaOf(g));
         paddingDirty = true;
     }
 
@@ -543,7 +555,7 @@ final class NetworkCompiler {
                 new GemmShape(l.rows(), l.cols(), n), place.platform(), g, density(place, l)), g, cols, n, rows, n, n));
         steps.add(new SparseNetwork.SimpleStep(SparseNetwork.op(l.name() + "/to-grid", OpInfo.Kind.RELAYOUT, l.name()),
                 t -> GridOps.fromRows(rows, n, out, y, t)));
-        setGrid(out, y);
+        setGrid(out, y, isaOf(g));
     }
 
     // ---- first layers: convolution and pooling in one pass -------------------------------------
@@ -583,7 +595,7 @@ final class NetworkCompiler {
         try (PreparedGemm g = SparseNetwork.prepare(place, pending.layer(), pending.weights(), pending.bias(),
                 pending.relu())) {
             // our own CPU kernels, of the fused kernel's ISA
-            return g.supportsRowOffsets() && g.kernel().endsWith("__" + GridOps.CONV_POOL_ISA) ? place : null;
+            return g.supportsRowOffsets() && GridOps.CONV_POOL_ISA.equals(isaOf(g)) ? place : null;
         }
     }
 
@@ -613,7 +625,7 @@ final class NetworkCompiler {
                 new GemmShape(l.rows(), l.cols(), in.batch() * in.height() * in.width()),
                 place.platform().id(), "f32_conv3x3_maxpool2x2 (direct, pooling fused)", 1.0);
         steps.add(new SparseNetwork.SimpleStep(info, t -> GridOps.convPool(in, x, w, b, relu, out, y, t)));
-        setGrid(out, y);
+        setGrid(out, y, GridOps.CONV_POOL_ISA);
     }
 
     // ---- pooling / output ----------------------------------------------------------------------
@@ -634,9 +646,11 @@ final class NetworkCompiler {
         FloatPointer x = gridData;
         Grid out = Grid.of(in.channels(), batch, (in.height() - kh) / sh + 1, (in.width() - kw) / sw + 1, pad);
         FloatPointer y = own(GridOps.allocate(out));
-        steps.add(new SparseNetwork.SimpleStep(SparseNetwork.op(name, OpInfo.Kind.POOL, null),
-                t -> GridOps.maxPool(in, x, kh, kw, sh, sw, out, y, t)));
-        setGrid(out, y);
+        String isa = gridIsa;
+        OpInfo info = new OpInfo(name, OpInfo.Kind.POOL, null, null, null, GridOps.maxPoolKernel(isa, kh, kw, sh, sw),
+                Double.NaN);
+        steps.add(new SparseNetwork.SimpleStep(info, t -> GridOps.maxPool(isa, in, x, kh, kw, sh, sw, out, y, t)));
+        setGrid(out, y, isa);
     }
 
     /**

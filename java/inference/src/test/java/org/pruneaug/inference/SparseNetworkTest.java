@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -33,6 +34,7 @@ import org.pruneaug.dl4j.LabeledImages;
 import org.pruneaug.dl4j.PrunableLayer;
 import org.pruneaug.dl4j.TrainingBudget;
 import org.pruneaug.dl4j.ZooModel;
+import org.pruneaug.nativ.Kernels;
 import org.pruneaug.platforms.Platforms;
 import org.pruneaug.platforms.SparsePlatform;
 import org.pruneaug.pruning.PrunedNetwork;
@@ -215,6 +217,31 @@ class SparseNetworkTest {
             assertAgrees(s, p.network());
         } finally {
             System.clearProperty("pruneaug.fuse-conv-pool");
+        }
+    }
+
+    @Test
+    void poolingRunsThePlatformsOwnIsa() {
+        MultiLayerNetwork net = ZooModel.VGG.build(5);
+        PrunedNetwork p = Pruning.score(net, Pruner.byName("magnitude"), images, 5)
+                .apply(Pruning.uniform(GemmView.layers(net), BlockShape.parse("4x1"), 0.7));
+        // the pooling after a layer of our kernels runs that kernel's ISA: AVX-512's own pooling kernel
+        // only on cpu-avx512 (where this CPU runs it), the portable loop on cpu-avx2 and cpu-generic,
+        // even on an AVX-512 machine; after a library GEMM (conv1 here, left on the dense baseline) the
+        // best code here
+        String best = "f32_maxpool2x2_plane__" + ("avx512".equals(Kernels.bestIsa()) ? "avx512" : "generic");
+        SparsePlatform avx512 = platforms.get("cpu-avx512");
+        for (SparsePlatform on : List.of(avx512, avx2, generic)) {
+            if (!on.available()) {
+                continue;
+            }
+            String own = on == avx512 ? best : "f32_maxpool2x2_plane__generic";
+            try (SparseNetwork s = SparseNetwork.compile(p.network(), placements(p, on), 48, new Execution(4, 2))) {
+                Map<String, String> pools = s.ops().stream().filter(o -> o.kind() == OpInfo.Kind.POOL)
+                        .collect(java.util.stream.Collectors.toMap(OpInfo::name, OpInfo::kernel));
+                assertEquals(Map.of("pool1", best, "pool2", own, "pool3", own), pools, on.id());
+                assertAgrees(s, p.network());
+            }
         }
     }
 

@@ -66,6 +66,14 @@ public final class Kernels {
                 + block));
     }
 
+    /**
+     * The ISA of a registry kernel by its name (e.g. "f32_bsrmm_b4x1__avx512" -> "avx512"); empty for a
+     * name the registry does not have (a library routine such as OpenBLAS's sgemm, a CUDA kernel).
+     */
+    public static Optional<String> isaOf(String kernelName) {
+        return ALL.stream().filter(k -> k.name().equals(kernelName)).map(Kernel::isa).findFirst();
+    }
+
     /** ISAs present in the registry, in registry order. */
     public static List<String> isas() {
         return ALL.stream().map(Kernel::isa).distinct().toList();

@@ -195,6 +195,12 @@ public final class PaNative {
     public static native int pa_f32_grid_maxpool(@Const GridF32 in, @Const FloatPointer x, int kh, int kw, int sh, int sw,
             @Const GridF32 out, FloatPointer y, int threads);
 
+    public static native int pa_f32_grid_maxpool_isa(@Cast("const char*") BytePointer isa, @Const GridF32 in,
+            @Const FloatPointer x, int kh, int kw, int sh, int sw, @Const GridF32 out, FloatPointer y, int threads);
+
+    @Cast("const char*")
+    public static native BytePointer pa_f32_grid_maxpool_kernel(String isa, int kh, int kw, int sh, int sw);
+
     public static native int pa_f32_grid_conv3x3_maxpool2x2(@Const GridF32 in, @Const FloatPointer x, @Const FloatPointer w,
             @Const FloatPointer bias, int act, @Const GridF32 out, FloatPointer y, int threads);
 
