@@ -9,6 +9,8 @@
 # Every candidate is fine-tuned on half an epoch (Adam 3e-3, cosine decay): a reduced budget, said in the report.
 # 3e-3 is three times the training's own peak rate: after one-shot pruning it recovered 0.2-0.9 points
 # more than 1e-3 at the same budget (4x1 blocks at 0.7-0.9 sparsity; README, "Fine-tuning rate").
+# Before fine-tuning, every pruned network's kept weights are refitted by least squares to the dense
+# layers' outputs on 1024 training images (DEMO_RECONSTRUCTION_IMAGES; 0 = off).
 # Knobs (environment): DEMO_EPOCHS (8), DEMO_FINETUNE_EPOCHS (1) and DEMO_FINETUNE_FRACTION (0.5: half an
 # epoch of the training split per candidate), DEMO_LR (3e-3), DEMO_BUDGET (1.0), DEMO_THREADS (the cores), DEMO_BATCH (64), DEMO_PLATFORM (the
 # default platform here).
@@ -21,6 +23,7 @@ FT_EPOCHS=${DEMO_FINETUNE_EPOCHS:-1}
 FRACTION=${DEMO_FINETUNE_FRACTION:-0.5}
 LR=${DEMO_LR:-3e-3}
 BUDGET=${DEMO_BUDGET:-1.0}
+RECON=${DEMO_RECONSTRUCTION_IMAGES:-1024}
 THREADS=${DEMO_THREADS:-$(nproc)}
 BATCH=${DEMO_BATCH:-64}
 PA=scripts/pruneaug
@@ -44,7 +47,8 @@ fi
 
 stamp "search on ${DEMO_PLATFORM:-the default platform} (budget $BUDGET points, batch $BATCH, $THREADS threads)"
 $PA search --model "$OUT/vgg.zip" "${PLATFORM_ARG[@]}" --method magnitude --max-accuracy-loss "$BUDGET" \
-  --threads "$THREADS" --batch "$BATCH" --finetune-epochs "$FT_EPOCHS" --finetune-fraction "$FRACTION" --lr "$LR" --lr-schedule cosine --out "$OUT/search"
+  --threads "$THREADS" --batch "$BATCH" --finetune-epochs "$FT_EPOCHS" --finetune-fraction "$FRACTION" --lr "$LR" --lr-schedule cosine \
+  --reconstruction-images "$RECON" --out "$OUT/search"
 
 if [ -f "$OUT/search/pruned.zip" ]; then
   stamp "the pruned network vs dense, once more"

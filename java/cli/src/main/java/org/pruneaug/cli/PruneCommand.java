@@ -25,6 +25,7 @@ import org.pruneaug.pruning.PrunedNetwork;
 import org.pruneaug.pruning.Pruner;
 import org.pruneaug.pruning.Pruning;
 import org.pruneaug.pruning.PruningRecord;
+import org.pruneaug.pruning.Reconstruction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -95,6 +96,12 @@ public final class PruneCommand implements Callable<Integer> {
                     + " important weights share columns (default: on; --no-permute-rows keeps the stored order).")
     boolean permuteRows = true;
 
+    @Option(names = "--reconstruction-images", paramLabel = "N",
+            description = "Refit each pruned layer's kept weights by least squares so that the layer reproduces the"
+                    + " dense layer's outputs on N training images, before fine-tuning (every plan alike; default:"
+                    + " ${DEFAULT-VALUE}; 0 = keep the kept weights as they were).")
+    int reconstructionImages = Reconstruction.DEFAULT_IMAGES;
+
     /** Accuracy on the validation split and the test set. */
     public record Accuracies(Accuracy validation, Accuracy test) {
     }
@@ -103,7 +110,8 @@ public final class PruneCommand implements Callable<Integer> {
     public record Report(String model, String out, String method, long seed, double overallSparsity,
                          List<PruningRecord.Layer> layers, Accuracies dense, Accuracies beforeFineTune,
                          Accuracies afterFineTune, TrainingBudget fineTuning, int fineTuneUpdates,
-                         double fineTuneSeconds, double scoringSeconds, Nd4jSettings nd4j, Provenance provenance) {
+                         double fineTuneSeconds, double scoringSeconds, int reconstructionImages, Nd4jSettings nd4j,
+                         Provenance provenance) {
     }
 
     @Override
@@ -132,7 +140,16 @@ public final class PruneCommand implements Callable<Integer> {
         DataSplit split = data.load();
         Accuracies dense = denseAccuracy(loaded, split);
         long t0 = System.nanoTime();
+        if (reconstructionImages < 0) {
+            throw new InvalidInputException("--reconstruction-images must be >= 0 (0 = no reconstruction), got "
+                    + reconstructionImages);
+        }
         Pruning scored = Pruning.score(loaded.network(), pruner, split.train(), seed, permuteRows);
+        int refitImages = pruner.schedule().gradual() ? 0 : reconstructionImages; // gmp restarts from dense
+        if (refitImages > 0) {
+            scored.withReconstruction(Reconstruction.calibration(split.train(), refitImages, seed));
+            System.out.println("kept weights refitted by least squares on " + refitImages + " training images");
+        }
         PrunedNetwork pruned = scored.apply(plan);
         java.util.Set<String> reordered = scored.rowOrders(plan).keySet();
         if (!reordered.isEmpty()) {
@@ -161,7 +178,7 @@ public final class PruneCommand implements Callable<Integer> {
         if (json != null) {
             Json.write(json, new Report(model.toString(), out.toString(), pruner.id(), seed, record.overallSparsity(),
                     record.layers(), dense, before, after, log == null ? null : budget, log == null ? 0 : log.updates(),
-                    log == null ? 0 : log.seconds(), scoringSeconds, Nd4jSettings.here(), Provenance.now(Hardware.host())));
+                    log == null ? 0 : log.seconds(), scoringSeconds, refitImages, Nd4jSettings.here(), Provenance.now(Hardware.host())));
         }
         System.out.println("wrote " + out + (json == null ? "" : " and " + json));
         return PruneAugCli.EXIT_OK;

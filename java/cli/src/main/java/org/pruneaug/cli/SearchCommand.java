@@ -10,6 +10,7 @@ import org.pruneaug.core.InvalidInputException;
 import org.pruneaug.dl4j.TrainingBudget;
 import org.pruneaug.platforms.Platforms;
 import org.pruneaug.pruning.Pruner;
+import org.pruneaug.pruning.Reconstruction;
 import org.pruneaug.search.PruneAugSearch;
 import org.pruneaug.search.SearchConfig;
 import org.pruneaug.search.SearchResult;
@@ -111,6 +112,12 @@ public final class SearchCommand implements Callable<Integer> {
                     + " important weights share columns (default: on; --no-permute-rows keeps the stored order).")
     boolean permuteRows = true;
 
+    @Option(names = "--reconstruction-images", paramLabel = "N",
+            description = "Refit each pruned layer's kept weights by least squares so that the layer reproduces the"
+                    + " dense layer's outputs on N training images, before fine-tuning (every plan alike; default:"
+                    + " ${DEFAULT-VALUE}; 0 = keep the kept weights as they were).")
+    int reconstructionImages = Reconstruction.DEFAULT_IMAGES;
+
     @Override
     public Integer call() {
         Pruner.byName(method); // unknown method: error before any work
@@ -124,7 +131,7 @@ public final class SearchCommand implements Callable<Integer> {
         String target = PlatformArgs.available(platforms, platform).id();
         SearchConfig cfg = new SearchConfig(model, target, densePlatform, method, maxAccuracyLoss, threads, batch, microBatch, out,
                 data.dataDir, sparsities, blockList, budget, sensitivityImages, frontierSize, maxFineTunes,
-                polishFineTunes, seed, permuteRows);
+                polishFineTunes, seed, permuteRows, reconstructionImages);
         SearchResult r = PruneAugSearch.run(cfg, platforms, System.err);
         printTable(r);
         return PruneAugCli.EXIT_OK;

@@ -99,6 +99,24 @@ public final class PrunedNetwork {
         return m != null ? m : LayerMask.dense(l.name(), l.rows(), l.cols());
     }
 
+    /**
+     * Refits the kept weights of every pruned layer by least squares against the dense weights this
+     * network was pruned from ({@link Reconstruction}); {@code producerOrder} gives each layer's input
+     * channel order in this network (null: the dense network's). Layers whose inputs the
+     * reconstruction cannot lay out (dilated convolutions) keep their weights.
+     */
+    void reconstruct(Reconstruction r, Function<PrunableLayer, int[]> producerOrder) {
+        for (LayerMask m : masks.values()) {
+            PrunableLayer l = GemmView.layer(layers, m.layer());
+            if (m.prunedWeights() == 0 || !Reconstruction.supports(network, l)) {
+                continue;
+            }
+            float[] w = r.solve(l, m, GemmView.weights(dense, l), producerOrder.apply(l));
+            GemmView.setWeights(network, l, w);
+        }
+        enforceMasks();
+    }
+
     /** Zeroes every pruned weight (multiplies each masked layer's weights by its 0/1 mask). */
     public void enforceMasks() {
         for (Map.Entry<String, INDArray> e : paramMasks.entrySet()) {

@@ -38,6 +38,8 @@ public final class Pruning {
     private final Map<String, int[]> orderMemo = new java.util.concurrent.ConcurrentHashMap<>();
     private MultiLayerNetwork scratch;
     private Prefix prefix;
+    /** Refits the kept weights of every plan {@link #apply} makes; null: kept weights as they were. */
+    private Reconstruction reconstruction;
 
     private Pruning(MultiLayerNetwork dense, Pruner pruner, long seed, List<PrunableLayer> layers,
                     Map<String, float[]> scores, boolean permuteRows) {
@@ -68,6 +70,22 @@ public final class Pruning {
 
     public List<PrunableLayer> layers() {
         return layers;
+    }
+
+    /**
+     * From now on every pruned network {@link #apply} makes has its kept weights refitted by least
+     * squares on {@code calibration} (training images; {@link Reconstruction}) before it is returned;
+     * a gradual pruner, which restarts from the dense weights, is left as it is. The cheap fidelity
+     * ({@link #fidelity}, {@link #layerFidelity}) stays on the plainly masked network. Returns this.
+     */
+    public Pruning withReconstruction(LabeledImages calibration) {
+        this.reconstruction = new Reconstruction(dense, calibration);
+        return this;
+    }
+
+    /** Whether {@link #apply} reconstructs (see {@link #withReconstruction}). */
+    public boolean reconstructs() {
+        return reconstruction != null;
     }
 
     public Pruner pruner() {
@@ -178,8 +196,12 @@ public final class Pruning {
             reorder(start, orders);
             NetworkPermutation.moveOptimizerState(start, probe -> reorder(probe, orders));
         }
-        return new PrunedNetwork(OneDnn.attach(start.clone()), start, this::teacherTargets, pruner, seed, layers,
-                List.copyOf(plan), masks(plan, orders));
+        PrunedNetwork p = new PrunedNetwork(OneDnn.attach(start.clone()), start, this::teacherTargets, pruner, seed,
+                layers, List.copyOf(plan), masks(plan, orders));
+        if (reconstruction != null && !pruner.schedule().gradual()) {
+            p.reconstruct(reconstruction, l -> producerOrder(l, orders));
+        }
+        return p;
     }
 
     /**

@@ -46,6 +46,7 @@ import org.pruneaug.pruning.PrunedNetwork;
 import org.pruneaug.pruning.Pruner;
 import org.pruneaug.pruning.Pruning;
 import org.pruneaug.pruning.PruningRecord;
+import org.pruneaug.pruning.Reconstruction;
 
 /**
  * PruneAug's search: per prunable layer, a block shape and a sparsity that minimise the latency the
@@ -166,6 +167,11 @@ public final class PruneAugSearch {
 
         phase("scoring");
         pruning = Pruning.score(net, pruner, data.train(), cfg.seed(), cfg.permuteRows());
+        if (cfg.reconstructionImages() > 0 && !pruner.schedule().gradual()) {
+            pruning.withReconstruction(Reconstruction.calibration(data.train(), cfg.reconstructionImages(), cfg.seed()));
+            log.printf(Locale.ROOT, "every fine-tuned candidate's kept weights are first refitted by least squares on %d"
+                    + " training images (--reconstruction-images 0: off)%n", cfg.reconstructionImages());
+        }
 
         phase("latency");
         Path tableFile = Profiler.defaultTableFile(platforms, platform, cfg.threads());
@@ -389,6 +395,8 @@ public final class PruneAugSearch {
         m.put("max_finetunes", cfg.maxFineTunes());
         m.put("seed", cfg.seed());
         m.put("permute_rows", cfg.permuteRows());
+        // what ran: a gradual pruner restarts from the dense weights and is never refitted
+        m.put("reconstruction_images", pruning != null && pruning.reconstructs() ? cfg.reconstructionImages() : 0);
         m.put("platform_versions", platform.libraryVersions());
         m.put("predictions", predictionSource);
         m.put("damage_calibration", calibration.boundaries());

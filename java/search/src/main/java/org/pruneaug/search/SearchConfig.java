@@ -36,7 +36,8 @@ import org.pruneaug.dl4j.TrainingBudget;
 public record SearchConfig(Path model, String platform, String densePlatform, String method, double maxAccuracyLoss,
                            int threads, int batch, String microBatch, Path out, Path dataDir, List<Double> sparsities,
                            List<BlockShape> blocks, TrainingBudget fineTune, int sensitivityImages, int frontierSize,
-                           int maxFineTunes, int polishFineTunes, long seed, boolean permuteRows) {
+                           int maxFineTunes, int polishFineTunes, long seed, boolean permuteRows,
+                           int reconstructionImages) {
     public static final List<Double> DEFAULT_SPARSITIES =
             List.of(0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98);
 
@@ -67,6 +68,10 @@ public record SearchConfig(Path model, String platform, String densePlatform, St
         if (frontierSize < 2 || maxFineTunes < 1) {
             throw new InvalidInputException("--frontier-size must be >= 2 and --max-finetunes >= 1");
         }
+        if (reconstructionImages < 0) {
+            throw new InvalidInputException("--reconstruction-images must be >= 0 (0 = no reconstruction), got "
+                    + reconstructionImages);
+        }
         if (polishFineTunes < 0) {
             throw new InvalidInputException("--polish-finetunes must be >= 0, got " + polishFineTunes);
         }
@@ -76,11 +81,13 @@ public record SearchConfig(Path model, String platform, String densePlatform, St
     public record Identity(String modelSha256, String platform, String densePlatform, String method,
                            double maxAccuracyLoss, int threads, int batch, String microBatch, List<Double> sparsities,
                            List<BlockShape> blocks, TrainingBudget fineTune, int sensitivityImages, int frontierSize,
-                           int maxFineTunes, int polishFineTunes, long seed, boolean permuteRows) {
+                           int maxFineTunes, int polishFineTunes, long seed, boolean permuteRows,
+                           int reconstructionImages) {
     }
 
     public Identity identity(String modelSha256) {
         return new Identity(modelSha256, platform, densePlatform, method, maxAccuracyLoss, threads, batch, microBatch, sparsities,
-                blocks, fineTune, sensitivityImages, frontierSize, maxFineTunes, polishFineTunes, seed, permuteRows);
+                blocks, fineTune, sensitivityImages, frontierSize, maxFineTunes, polishFineTunes, seed, permuteRows,
+                reconstructionImages);
     }
 }

@@ -121,6 +121,11 @@ public final class SearchOutputs {
                 r.provenance().toolVersion(), r.provenance().gitSha(), r.provenance().created()));
         md.append(String.format(Locale.ROOT, "Dense validation accuracy %.2f%%: candidates must reach %.2f%% after "
                 + "fine-tuning (%s).%n%n", 100 * r.denseValidationAccuracy(), 100 * r.accuracyFloor(), c.get("fine_tune")));
+        if (c.get("reconstruction_images") instanceof Number n && n.intValue() > 0) {
+            md.append(String.format(Locale.ROOT, "Before fine-tuning, every pruned network (baselines included) had its"
+                    + " kept weights refitted by least squares to the dense layers' outputs on %d training images.%n%n",
+                    n.intValue()));
+        }
         if (r.unprunedFineTunedAccuracy() != null) {
             md.append("The unpruned network after the same fine-tuning: ").append(fineTuningAlone(r.denseValidationAccuracy(),
                     r.unprunedFineTunedAccuracy(), ((Number) c.get("max_accuracy_loss_points")).doubleValue())).append(".\n\n");

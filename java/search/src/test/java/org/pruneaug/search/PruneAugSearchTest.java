@@ -68,7 +68,7 @@ class PruneAugSearchTest {
     static SearchConfig config(Path out, String platform, double budget) {
         return new SearchConfig(model, platform, "dense-openblas", "magnitude", budget, 2, 16, "auto", out,
                 FashionMnist.DEFAULT_DIR, List.of(0.5, 0.8, 0.95), List.of(BlockShape.parse("1x1"), BlockShape.parse("4x4")),
-                new TrainingBudget(1, 15, 1.0, 64, 0), 200, 4, 2, 2, 1, true);
+                new TrainingBudget(1, 15, 1.0, 64, 0), 200, 4, 2, 2, 1, true, 256);
     }
 
     static PrintStream quiet() {
@@ -203,7 +203,8 @@ class PruneAugSearchTest {
         SearchConfig c = config(tmp.resolve("logistic"), "cpu-generic", 1);
         SearchConfig noPrunable = new SearchConfig(logistic, c.platform(), c.densePlatform(), c.method(),
                 c.maxAccuracyLoss(), c.threads(), c.batch(), c.microBatch(), c.out(), c.dataDir(), c.sparsities(), c.blocks(), c.fineTune(),
-                c.sensitivityImages(), c.frontierSize(), c.maxFineTunes(), c.polishFineTunes(), c.seed(), c.permuteRows());
+                c.sensitivityImages(), c.frontierSize(), c.maxFineTunes(), c.polishFineTunes(), c.seed(), c.permuteRows(),
+                c.reconstructionImages());
         InvalidInputException none = assertThrows(InvalidInputException.class,
                 () -> PruneAugSearch.run(noPrunable, platforms, quiet()));
         assertTrue(none.getMessage().contains("no prunable layer"), none.getMessage());
