@@ -145,9 +145,11 @@ public final class PruneCommand implements Callable<Integer> {
                     + reconstructionImages);
         }
         Pruning scored = Pruning.score(loaded.network(), pruner, split.train(), seed, permuteRows);
-        int refitImages = pruner.schedule().gradual() ? 0 : reconstructionImages; // gmp restarts from dense
+        if (reconstructionImages > 0) {
+            scored.withReconstruction(Reconstruction.calibration(split.train(), reconstructionImages, seed));
+        }
+        int refitImages = scored.reconstructs() ? reconstructionImages : 0; // gmp restarts from dense: never refitted
         if (refitImages > 0) {
-            scored.withReconstruction(Reconstruction.calibration(split.train(), refitImages, seed));
             System.out.println("kept weights refitted by least squares on " + refitImages + " training images");
         }
         PrunedNetwork pruned = scored.apply(plan);

@@ -79,11 +79,11 @@ public final class Pruning {
      * ({@link #fidelity}, {@link #layerFidelity}) stays on the plainly masked network. Returns this.
      */
     public Pruning withReconstruction(LabeledImages calibration) {
-        this.reconstruction = new Reconstruction(dense, calibration);
+        this.reconstruction = pruner.schedule().gradual() ? null : new Reconstruction(dense, calibration);
         return this;
     }
 
-    /** Whether {@link #apply} reconstructs (see {@link #withReconstruction}). */
+    /** Whether {@link #apply} reconstructs (see {@link #withReconstruction}; never for a gradual pruner). */
     public boolean reconstructs() {
         return reconstruction != null;
     }
@@ -198,7 +198,7 @@ public final class Pruning {
         }
         PrunedNetwork p = new PrunedNetwork(OneDnn.attach(start.clone()), start, this::teacherTargets, pruner, seed,
                 layers, List.copyOf(plan), masks(plan, orders));
-        if (reconstruction != null && !pruner.schedule().gradual()) {
+        if (reconstruction != null) {
             p.reconstruct(reconstruction, l -> producerOrder(l, orders));
         }
         return p;

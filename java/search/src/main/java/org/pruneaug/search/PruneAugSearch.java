@@ -167,8 +167,9 @@ public final class PruneAugSearch {
 
         phase("scoring");
         pruning = Pruning.score(net, pruner, data.train(), cfg.seed(), cfg.permuteRows());
-        if (cfg.reconstructionImages() > 0 && !pruner.schedule().gradual()) {
-            pruning.withReconstruction(Reconstruction.calibration(data.train(), cfg.reconstructionImages(), cfg.seed()));
+        if (cfg.reconstructionImages() > 0
+                && pruning.withReconstruction(Reconstruction.calibration(data.train(), cfg.reconstructionImages(),
+                        cfg.seed())).reconstructs()) {
             log.printf(Locale.ROOT, "every fine-tuned candidate's kept weights are first refitted by least squares on %d"
                     + " training images (--reconstruction-images 0: off)%n", cfg.reconstructionImages());
         }
