@@ -74,7 +74,7 @@ public record BlockShape(int rows, int cols) implements Comparable<BlockShape> {
     }
 
     /**
-     * True when every mask this shape can express can also be expressed by {@code other}, i.e. this
+     * True when every mask {@code other} can express can also be expressed by this shape, i.e. this
      * block tiles {@code other}'s (finer or equal in both directions). 1x1 is finer than everything.
      */
     public boolean isFinerOrEqual(BlockShape other) {

@@ -270,8 +270,9 @@ public final class PruneAugSearch {
 
         phase("baselines");
         List<Double> grid = cfg.sparsities();
+        Map<BlockShape, Integer> boundaries = new LinkedHashMap<>();
         Optional<List<LayerAssignment>> unstructured = uniformBaseline("unstructured", BlockShape.UNSTRUCTURED, grid,
-                calibratedDamage);
+                calibratedDamage, boundaries);
         List<BlockShape> uniformOrder = uniformOrder(blocks, survivors, grid, calibratedDamage);
         BlockShape bestUniformBlock = null;
         List<LayerAssignment> bestUniform = null;
@@ -282,7 +283,7 @@ public final class PruneAugSearch {
                 break;
             }
             uniformTried++;
-            Optional<List<LayerAssignment>> plan = uniformBaseline("uniform-" + b, b, grid, calibratedDamage);
+            Optional<List<LayerAssignment>> plan = uniformBaseline("uniform-" + b, b, grid, calibratedDamage, boundaries);
             if (plan.isPresent() && oracle.networkMs(plan.get()) < bestUniformMs) {
                 bestUniformMs = oracle.networkMs(plan.get());
                 bestUniform = plan.get();
@@ -632,19 +633,39 @@ public final class PruneAugSearch {
 
     /**
      * The highest sparsity of the grid at which one block shape for every layer meets the budget
-     * after fine-tuning ({@link #highestFeasible}, starting where the proxy calibrated on PruneAug's
-     * chosen point says); a baseline whose boundary the probes did not bracket is reported as such.
+     * after fine-tuning ({@link #highestFeasible}); a baseline whose boundary the probes did not
+     * bracket is reported as such. It starts at {@link #baselineStart}; {@code boundaries} holds the
+     * highest feasible grid index of each block shape searched so far in this run and gets this one's.
      */
     private Optional<List<LayerAssignment>> uniformBaseline(String family, BlockShape block, List<Double> grid,
-            double calibratedDamage) {
-        int start = Math.max(0, proxyIndex(block, grid, calibratedDamage));
+            double calibratedDamage, Map<BlockShape, Integer> boundaries) {
+        int start = baselineStart(block, proxyIndex(block, grid, calibratedDamage), boundaries);
         Boundary b = highestFeasible(grid.size(), start, BASELINE_PROBES, i -> feasibleUniform(family, block, grid.get(i)));
         if (b.index() >= 0 && !b.bracketed()) {
             log.printf(Locale.ROOT, "%s: feasible at %.2f, the next sparsity not probed within %d fine-tunings%n", family,
                     grid.get(b.index()), BASELINE_PROBES);
             unbracketed.add(family);
         }
+        boundaries.put(block, b.index());
         return b.index() < 0 ? Optional.empty() : Optional.of(uniform(block, grid.get(b.index())));
+    }
+
+    /**
+     * Where a uniform baseline's walk starts: one grid point below the highest feasible index of the
+     * shapes already searched that tile {@code block} (unstructured tiles every shape; the lowest of
+     * them if several; 0 if one was feasible nowhere), else at the proxy's index (calibrated on
+     * PruneAug's chosen point). Why: a coarser block's masks are a subset of a finer one's, so after
+     * the same fine-tuning it rarely keeps more accuracy at the same sparsity, and its boundary lies at
+     * or a point or two below the finer one's. The proxy, calibrated on a layerwise plan of other
+     * shapes, started the three baselines of a demo 1-3 grid points low (unstructured at 0.7 for 0.85,
+     * 4x2 and 4x1 at 0.5 for 0.7 and 0.8: 15 fine-tunes; from unstructured's 0.85 one point down, 4x1
+     * and 4x2 take 2 each) and one of another demo right (8x2 at 0.6: 2 fine-tunes, 4 from here). It
+     * is only a start: the walk probes above it whenever the start is feasible, so no baseline is
+     * capped by another.
+     */
+    static int baselineStart(BlockShape block, int proxyIndex, Map<BlockShape, Integer> boundaries) {
+        return boundaries.entrySet().stream().filter(e -> e.getKey().isFinerOrEqual(block))
+                .mapToInt(e -> Math.max(0, e.getValue() - 1)).min().orElse(Math.max(0, proxyIndex));
     }
 
     private String bracketNote(String family) {
@@ -971,13 +992,17 @@ public final class PruneAugSearch {
 
     /** The final table waits while the dense network runs this much slower than calibrated... */
     static final double CALM_FACTOR = 1.15;
-    /** ...checking this many times (system property pruneaug.calm-checks; the tests check once)... */
-    static final int CALM_CHECKS = Math.max(1, Integer.getInteger("pruneaug.calm-checks", 8));
+    /**
+     * ...checking this many times (system property pruneaug.calm-checks; the tests check once): 4, at
+     * most 45 s of waiting per table. With 8 a busy afternoon's demo waited 13 times (3.5 minutes)
+     * before its two tables, which the recalibration before the final table makes mostly unnecessary.
+     */
+    static final int CALM_CHECKS = Math.max(1, Integer.getInteger("pruneaug.calm-checks", 4));
     /** ...this far apart. */
     static final long CALM_WAIT_MS = 15_000;
 
     /**
-     * Waits (at most about two minutes) until the dense network runs within {@link #CALM_FACTOR} of
+     * Waits (at most about a minute) until the dense network runs within {@link #CALM_FACTOR} of
      * its calibrated latency. Why: on a shared VM slow spells last seconds to minutes and slow every
      * network, but not by the same factor, so a table measured in one compares the networks on a
      * different machine from the one the latency model was calibrated on (the calibration keeps the

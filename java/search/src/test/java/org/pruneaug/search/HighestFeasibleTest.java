@@ -69,4 +69,31 @@ class HighestFeasibleTest {
         assertEquals(-1, none.index());
         assertFalse(none.bracketed());
     }
+
+    @Test
+    void aBaselineStartsBelowTheBoundaryOfAFinerShapeAlreadySearched() {
+        java.util.Map<org.pruneaug.core.BlockShape, Integer> boundaries = new java.util.LinkedHashMap<>();
+        org.pruneaug.core.BlockShape b4x1 = org.pruneaug.core.BlockShape.parse("4x1");
+        org.pruneaug.core.BlockShape b4x2 = org.pruneaug.core.BlockShape.parse("4x2");
+        org.pruneaug.core.BlockShape b2x2 = org.pruneaug.core.BlockShape.parse("2x2");
+        assertEquals(2, PruneAugSearch.baselineStart(org.pruneaug.core.BlockShape.UNSTRUCTURED, 2, boundaries),
+                "nothing searched yet: the proxy");
+        assertEquals(0, PruneAugSearch.baselineStart(b4x1, -1, boundaries), "a proxy admitting nothing: the bottom");
+        boundaries.put(org.pruneaug.core.BlockShape.UNSTRUCTURED, 4);
+        assertEquals(3, PruneAugSearch.baselineStart(b4x1, 0, boundaries), "below the proxy's guess or above it alike");
+        assertEquals(3, PruneAugSearch.baselineStart(b4x2, 7, boundaries));
+        boundaries.put(b4x1, 2);
+        assertEquals(1, PruneAugSearch.baselineStart(b4x2, 0, boundaries), "the lowest of the shapes tiling it");
+        assertEquals(3, PruneAugSearch.baselineStart(b2x2, 0, boundaries), "4x1 does not tile 2x2");
+        boundaries.put(b4x1, -1);
+        assertEquals(0, PruneAugSearch.baselineStart(b4x2, 5, boundaries), "a finer shape feasible nowhere: the bottom");
+        // a demo's baselines from there: unstructured feasible up to 0.85 (index 4), 4x1 up to 0.8 and
+        // 4x2 up to 0.7: both from 0.8 in 2 fine-tunes each (from the proxy's 0.5: 5 each)
+        List<Integer> probed = new ArrayList<>();
+        walk(3, 3, 5, probed);
+        assertEquals(List.of(3, 4), probed);
+        probed.clear();
+        walk(2, 3, 5, probed);
+        assertEquals(List.of(3, 2), probed);
+    }
 }
