@@ -151,7 +151,8 @@ TEST_P(GridTest, MaxPoolMatchesDirectPooling) {
 }
 
 // A platform pools with its own ISA's code: every ISA of the registry gives the same result (the
-// AVX-512 plane kernel for "avx512" where the CPU has it, the portable loop for the others).
+// AVX-512 and AVX2 plane kernels for "avx512" and "avx2" where the CPU has them, the portable loop
+// for the others).
 TEST_P(GridTest, MaxPoolOfEachIsaMatchesDirectPooling) {
   for (const char* isa : {"ref", "generic", "avx2", "avx512"}) {
     if (pa_kernel_find(isa, 1, 1) < 0) continue;  // not an ISA of this build (e.g. avx512 on ARM)
@@ -159,6 +160,14 @@ TEST_P(GridTest, MaxPoolOfEachIsaMatchesDirectPooling) {
     check_maxpool(2, 2, 2, 2, GetParam(), 7, 7, 1, isa);
     check_maxpool(2, 2, 2, 2, GetParam(), 4, 75, 1, isa);
     check_maxpool(3, 2, 2, 1, GetParam(), 7, 9, 1, isa);
+    // the AVX2 row's cases: 8-wide steps only (16 outputs), steps and a masked one (9), a masked step
+    // whose padding does not fit in its store (7 outputs + 2), rows of 1 and 3 outputs, no padding
+    check_maxpool(2, 2, 2, 2, GetParam(), 4, 32, 1, isa);
+    check_maxpool(2, 2, 2, 2, GetParam(), 4, 18, 1, isa);
+    check_maxpool(2, 2, 2, 2, GetParam(), 4, 14, 2, isa);
+    check_maxpool(2, 2, 2, 2, GetParam(), 3, 3, 3, isa);
+    check_maxpool(2, 2, 2, 2, GetParam(), 6, 10, 0, isa);
+    check_maxpool(2, 2, 2, 2, GetParam(), 5, 16, 0, isa);
   }
 }
 
@@ -166,8 +175,9 @@ TEST(GridKernels, PoolingRunsThePlatformsOwnIsa) {
   EXPECT_STREQ("f32_maxpool2x2_plane__generic", pa_f32_grid_maxpool_kernel("generic", 2, 2, 2, 2));
   EXPECT_STREQ("f32_maxpool__generic", pa_f32_grid_maxpool_kernel("auto", 3, 3, 2, 2));
   EXPECT_EQ(nullptr, pa_f32_grid_maxpool_kernel("sse9", 2, 2, 2, 2));
-  if (pa_kernel_find("avx2", 1, 1) >= 0) {
-    EXPECT_STREQ("f32_maxpool2x2_plane__generic", pa_f32_grid_maxpool_kernel("avx2", 2, 2, 2, 2));
+  if (pa_kernel_find("avx2", 1, 1) >= 0 && std::string(pa_cpu_best_isa()) != "generic") {
+    EXPECT_STREQ("f32_maxpool2x2_plane__avx2", pa_f32_grid_maxpool_kernel("avx2", 2, 2, 2, 2));
+    EXPECT_STREQ("f32_maxpool__generic", pa_f32_grid_maxpool_kernel("avx2", 3, 2, 2, 1));
   }
   const bool avx512 = std::string(pa_cpu_best_isa()) == "avx512";
   if (avx512) {

@@ -13,6 +13,7 @@
 #include <immintrin.h>
 #endif
 
+#include "../cpu.h"
 #include "../internal.h"
 #include "../thread_pool.h"
 #include "pool_kernels.h"
@@ -131,13 +132,14 @@ const char* resolve_pool_isa(const char* isa) {
 }
 
 // The 2x2 / stride 2 plane kernel of a platform of ISA isa (resolved): its own ISA's kernel when the
-// library has one for it and this CPU runs it (AVX-512), else the portable loop, so that a cpu-avx2
-// or cpu-generic platform on an AVX-512 machine is timed with its own code.
+// library has one for it and this CPU runs it (AVX-512, AVX2), else the portable loop, so that a
+// cpu-avx2 or cpu-generic platform on an AVX-512 machine is timed with its own code.
 pa::MaxPool2x2PlaneFn maxpool2x2_plane_kernel(const char* isa) {
 #if defined(PA_HAVE_MAXPOOL_AVX512)
-  if (std::strcmp(isa, "avx512") == 0 && std::strcmp(pa_cpu_best_isa(), "avx512") == 0) {
-    return &pa::f32_maxpool2x2_plane__avx512;
-  }
+  if (std::strcmp(isa, "avx512") == 0 && pa::cpu_supports_isa("avx512")) return &pa::f32_maxpool2x2_plane__avx512;
+#endif
+#if defined(PA_HAVE_MAXPOOL_AVX2)
+  if (std::strcmp(isa, "avx2") == 0 && pa::cpu_supports_isa("avx2")) return &pa::f32_maxpool2x2_plane__avx2;
 #endif
   return &maxpool2x2_plane_generic;
 }
@@ -273,8 +275,14 @@ extern "C" const char* pa_f32_grid_maxpool_kernel(const char* isa, int32_t kh, i
   const char* resolved = resolve_pool_isa(isa);
   if (resolved == nullptr) return nullptr;
   if (kh == 2 && kw == 2 && sh == 2 && sw == 2) {
-    return maxpool2x2_plane_kernel(resolved) == &maxpool2x2_plane_generic ? "f32_maxpool2x2_plane__generic"
-                                                                          : "f32_maxpool2x2_plane__avx512";
+    const pa::MaxPool2x2PlaneFn kernel = maxpool2x2_plane_kernel(resolved);
+#if defined(PA_HAVE_MAXPOOL_AVX512)
+    if (kernel == &pa::f32_maxpool2x2_plane__avx512) return "f32_maxpool2x2_plane__avx512";
+#endif
+#if defined(PA_HAVE_MAXPOOL_AVX2)
+    if (kernel == &pa::f32_maxpool2x2_plane__avx2) return "f32_maxpool2x2_plane__avx2";
+#endif
+    return "f32_maxpool2x2_plane__generic";
   }
   return "f32_maxpool__generic";
 }

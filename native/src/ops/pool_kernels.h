@@ -59,6 +59,8 @@ using Conv3x3Pool2x2Fn = void (*)(const Conv3x3Pool2x2& p, const float* src, con
                                   bool relu, int32_t count, float* dst, int64_t ldo);
 
 #if defined(__x86_64__) || defined(__i386__)  // as the registry: CMake builds the x86 ISA files there
+void f32_maxpool2x2_plane__avx2(const MaxPool2x2Plane& p, const float* src, float* dst);
+#define PA_HAVE_MAXPOOL_AVX2 1
 void f32_maxpool2x2_plane__avx512(const MaxPool2x2Plane& p, const float* src, float* dst);
 #define PA_HAVE_MAXPOOL_AVX512 1
 void f32_conv3x3_maxpool2x2__avx512(const Conv3x3Pool2x2& p, const float* src, const float* w, const float* bias,

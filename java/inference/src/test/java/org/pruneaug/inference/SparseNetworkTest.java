@@ -225,17 +225,17 @@ class SparseNetworkTest {
         MultiLayerNetwork net = ZooModel.VGG.build(5);
         PrunedNetwork p = Pruning.score(net, Pruner.byName("magnitude"), images, 5)
                 .apply(Pruning.uniform(GemmView.layers(net), BlockShape.parse("4x1"), 0.7));
-        // the pooling after a layer of our kernels runs that kernel's ISA: AVX-512's own pooling kernel
-        // only on cpu-avx512 (where this CPU runs it), the portable loop on cpu-avx2 and cpu-generic,
-        // even on an AVX-512 machine; after a library GEMM (conv1 here, left on the dense baseline) the
-        // best code here
-        String best = "f32_maxpool2x2_plane__" + ("avx512".equals(Kernels.bestIsa()) ? "avx512" : "generic");
+        // the pooling after a layer of our kernels runs that kernel's ISA: AVX-512's pooling kernel on
+        // cpu-avx512, AVX2's on cpu-avx2, the portable loop on cpu-generic, even on an AVX-512 machine;
+        // after a library GEMM (conv1 here, left on the dense baseline) the best code here
+        String isa = Kernels.bestIsa();
+        String best = "f32_maxpool2x2_plane__" + (isa.equals("avx512") || isa.equals("avx2") ? isa : "generic");
         SparsePlatform avx512 = platforms.get("cpu-avx512");
         for (SparsePlatform on : List.of(avx512, avx2, generic)) {
             if (!on.available()) {
                 continue;
             }
-            String own = on == avx512 ? best : "f32_maxpool2x2_plane__generic";
+            String own = "f32_maxpool2x2_plane__" + (on == avx512 ? "avx512" : on == avx2 ? "avx2" : "generic");
             try (SparseNetwork s = SparseNetwork.compile(p.network(), placements(p, on), 48, new Execution(4, 2))) {
                 Map<String, String> pools = s.ops().stream().filter(o -> o.kind() == OpInfo.Kind.POOL)
                         .collect(java.util.stream.Collectors.toMap(OpInfo::name, OpInfo::kernel));
