@@ -106,6 +106,8 @@ public final class PrunedNetwork {
      * reconstruction cannot lay out (dilated convolutions) keep their weights.
      */
     void reconstruct(Reconstruction r, Function<PrunableLayer, int[]> producerOrder) {
+        r.prepare(masks.values().stream().filter(m -> m.prunedWeights() > 0).map(m -> GemmView.layer(layers, m.layer()))
+                .filter(l -> Reconstruction.supports(network, l)).toList());
         for (LayerMask m : masks.values()) {
             PrunableLayer l = GemmView.layer(layers, m.layer());
             if (m.prunedWeights() == 0 || !Reconstruction.supports(network, l)) {

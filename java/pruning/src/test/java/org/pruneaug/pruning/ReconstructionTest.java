@@ -68,6 +68,32 @@ class ReconstructionTest {
         }
     }
 
+    /**
+     * The Gram matrices of one pass over every layer are those of a pass per layer, and X^T X of the
+     * layer's inputs computed directly (in double) to float accuracy.
+     */
+    @Test
+    void oneForwardPassGivesEveryLayersGramMatrix() {
+        List<PrunableLayer> layers = GemmView.layers(vgg);
+        Reconstruction all = new Reconstruction(vgg, calibration);
+        all.prepare(layers);
+        Reconstruction each = new Reconstruction(vgg, calibration);
+        List<INDArray> acts = vgg.feedForward(calibration.batch(null, 0, calibration.size()).getFeatures(), false);
+        for (PrunableLayer l : layers) {
+            double[] g = all.gram(l);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(each.gram(l), g, l.name());
+            INDArray x = Reconstruction.inputs(vgg, l, acts.get(l.index())).castTo(DataType.DOUBLE);
+            double[] want = x.transpose().mmul(x).dup('c').data().asDouble();
+            double scale = 0;
+            double err = 0;
+            for (int i = 0; i < want.length; i++) {
+                scale = Math.max(scale, Math.abs(want[i]));
+                err = Math.max(err, Math.abs(want[i] - g[i]));
+            }
+            assertTrue(err <= 1e-4 * scale, l.name() + ": max error " + err + " of " + scale);
+        }
+    }
+
     /** Per pruned layer, on the dense network's inputs: the refitted row errs less than the masked one. */
     @Test
     void refittedKeptWeightsReproduceTheDenseLayerBetterThanMasking() {
