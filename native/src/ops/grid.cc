@@ -133,15 +133,24 @@ const char* resolve_pool_isa(const char* isa) {
 
 // The 2x2 / stride 2 plane kernel of a platform of ISA isa (resolved): its own ISA's kernel when the
 // library has one for it and this CPU runs it (AVX-512, AVX2), else the portable loop, so that a
-// cpu-avx2 or cpu-generic platform on an AVX-512 machine is timed with its own code.
-pa::MaxPool2x2PlaneFn maxpool2x2_plane_kernel(const char* isa) {
+// cpu-avx2 or cpu-generic platform on an AVX-512 machine is timed with its own code. With its name
+// (pa_f32_grid_maxpool_kernel).
+struct PlaneKernel {
+  pa::MaxPool2x2PlaneFn fn;
+  const char* name;
+};
+PlaneKernel maxpool2x2_plane_kernel(const char* isa) {
 #if defined(PA_HAVE_MAXPOOL_AVX512)
-  if (std::strcmp(isa, "avx512") == 0 && pa::cpu_supports_isa("avx512")) return &pa::f32_maxpool2x2_plane__avx512;
+  if (std::strcmp(isa, "avx512") == 0 && pa::cpu_supports_isa("avx512")) {
+    return {&pa::f32_maxpool2x2_plane__avx512, "f32_maxpool2x2_plane__avx512"};
+  }
 #endif
 #if defined(PA_HAVE_MAXPOOL_AVX2)
-  if (std::strcmp(isa, "avx2") == 0 && pa::cpu_supports_isa("avx2")) return &pa::f32_maxpool2x2_plane__avx2;
+  if (std::strcmp(isa, "avx2") == 0 && pa::cpu_supports_isa("avx2")) {
+    return {&pa::f32_maxpool2x2_plane__avx2, "f32_maxpool2x2_plane__avx2"};
+  }
 #endif
-  return &maxpool2x2_plane_generic;
+  return {&maxpool2x2_plane_generic, "f32_maxpool2x2_plane__generic"};
 }
 
 // The portable fused convolution + pooling: each output channel's convolution rows 2*py and
@@ -275,14 +284,7 @@ extern "C" const char* pa_f32_grid_maxpool_kernel(const char* isa, int32_t kh, i
   const char* resolved = resolve_pool_isa(isa);
   if (resolved == nullptr) return nullptr;
   if (kh == 2 && kw == 2 && sh == 2 && sw == 2) {
-    const pa::MaxPool2x2PlaneFn kernel = maxpool2x2_plane_kernel(resolved);
-#if defined(PA_HAVE_MAXPOOL_AVX512)
-    if (kernel == &pa::f32_maxpool2x2_plane__avx512) return "f32_maxpool2x2_plane__avx512";
-#endif
-#if defined(PA_HAVE_MAXPOOL_AVX2)
-    if (kernel == &pa::f32_maxpool2x2_plane__avx2) return "f32_maxpool2x2_plane__avx2";
-#endif
-    return "f32_maxpool2x2_plane__generic";
+    return maxpool2x2_plane_kernel(resolved).name;
   }
   return "f32_maxpool__generic";
 }
@@ -310,7 +312,7 @@ extern "C" int pa_f32_grid_maxpool_isa(const char* isa, const pa_grid* in, const
   if (kh == 2 && kw == 2 && sh == 2 && sw == 2) {
     // one task per channel plane, written front to back in one pass (a task per (channel, image)
     // spent more on its set-up and tiny memsets than on VGG's 7x7 -> 3x3 pooling itself)
-    const pa::MaxPool2x2PlaneFn kernel = maxpool2x2_plane_kernel(resolved);
+    const pa::MaxPool2x2PlaneFn kernel = maxpool2x2_plane_kernel(resolved).fn;
     const pa::MaxPool2x2Plane plane{in->b, out->h, out->w, out->pad, si.wp, si.image, so.wp, so.guard};
     parallel_range(threads, in->c, [&](int64_t c) {
       kernel(plane, x + c * in->ldc + si.guard, y + c * out->ldc);

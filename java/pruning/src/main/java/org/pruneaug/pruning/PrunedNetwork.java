@@ -106,13 +106,17 @@ public final class PrunedNetwork {
      * reconstruction cannot lay out (dilated convolutions) keep their weights.
      */
     void reconstruct(Reconstruction r, Function<PrunableLayer, int[]> producerOrder) {
-        r.prepare(masks.values().stream().filter(m -> m.prunedWeights() > 0).map(m -> GemmView.layer(layers, m.layer()))
-                .filter(l -> Reconstruction.supports(network, l)).toList());
+        Map<PrunableLayer, LayerMask> refit = new LinkedHashMap<>();
         for (LayerMask m : masks.values()) {
             PrunableLayer l = GemmView.layer(layers, m.layer());
-            if (m.prunedWeights() == 0 || !Reconstruction.supports(network, l)) {
-                continue;
+            if (m.prunedWeights() > 0 && Reconstruction.supports(network, l)) {
+                refit.put(l, m);
             }
+        }
+        r.prepare(List.copyOf(refit.keySet())); // every layer's Gram matrix in one pass
+        for (Map.Entry<PrunableLayer, LayerMask> e : refit.entrySet()) {
+            PrunableLayer l = e.getKey();
+            LayerMask m = e.getValue();
             float[] w = r.solve(l, m, GemmView.weights(dense, l), producerOrder.apply(l));
             GemmView.setWeights(network, l, w);
         }
