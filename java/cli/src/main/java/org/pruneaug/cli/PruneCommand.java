@@ -45,7 +45,7 @@ public final class PruneCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "M.zip", description = "Dense (or pruned) DL4J model zip.")
     Path model;
 
-    @Option(names = "--method", required = true, paramLabel = "METHOD", description = "magnitude, gmp or taylor.")
+    @Option(names = "--method", required = true, paramLabel = "METHOD", description = "magnitude, gmp, taylor or obs.")
     String method;
 
     @Option(names = "--block", paramLabel = "RxC", description = "Block shape, r and c in 1,2,4,8,16,32 (default: ${DEFAULT-VALUE}).")

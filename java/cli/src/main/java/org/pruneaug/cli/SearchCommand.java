@@ -40,7 +40,7 @@ public final class SearchCommand implements Callable<Integer> {
     @Option(names = "--dense-platform", paramLabel = "ID", description = "Dense baseline (default: ${DEFAULT-VALUE}).")
     String densePlatform = "dense-openblas";
 
-    @Option(names = "--method", required = true, paramLabel = "METHOD", description = "Pruner: magnitude, gmp or taylor.")
+    @Option(names = "--method", required = true, paramLabel = "METHOD", description = "Pruner: magnitude, gmp, taylor or obs.")
     String method;
 
     @Option(names = "--max-accuracy-loss", required = true, paramLabel = "PTS",

@@ -13,9 +13,9 @@ import org.pruneaug.dl4j.PrunableLayer;
  * scores into block masks for any method, so a pruner never deals with blocks itself.
  */
 public interface Pruner {
-    List<String> METHODS = List.of("magnitude", "gmp", "taylor");
+    List<String> METHODS = List.of("magnitude", "gmp", "taylor", "obs");
 
-    /** The CLI name: magnitude, gmp or taylor. */
+    /** The CLI name: magnitude, gmp, taylor or obs. */
     String id();
 
     /**
@@ -35,6 +35,7 @@ public interface Pruner {
             case "magnitude" -> new MagnitudePruner();
             case "gmp" -> new GradualMagnitudePruner();
             case "taylor" -> new TaylorPruner();
+            case "obs" -> new ObsPruner();
             default -> throw new InvalidInputException("unknown pruning method '" + name + "': expected one of " + METHODS);
         };
     }

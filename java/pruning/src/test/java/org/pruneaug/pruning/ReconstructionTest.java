@@ -179,6 +179,75 @@ class ReconstructionTest {
         return s / p.length;
     }
 
+    /**
+     * OBS masks are chosen for the refit that follows: per layer, on the calibration images, the
+     * refitted layer under OBS's mask reproduces the dense layer better than under magnitude's mask.
+     */
+    @Test
+    void obsMasksLeaveTheRefitLessToRepairThanMagnitudeMasks() {
+        Pruning magnitude = Pruning.score(vgg, new MagnitudePruner(), train, 1);
+        Pruning obs = Pruning.score(vgg, new ObsPruner(calibration.size()), calibration, 1);
+        Reconstruction r = new Reconstruction(vgg, calibration);
+        List<INDArray> acts = vgg.feedForward(calibration.batch(null, 0, calibration.size()).getFeatures(), false);
+        for (LayerAssignment a : List.of(new LayerAssignment("conv2", BlockShape.UNSTRUCTURED, 0.9),
+                new LayerAssignment("conv3", new BlockShape(4, 1), 0.85), new LayerAssignment("fc1", new BlockShape(4, 1), 0.9))) {
+            PrunableLayer l = GemmView.layer(magnitude.layers(), a.layer());
+            float[] dense = GemmView.weights(vgg, l);
+            INDArray in = Reconstruction.inputs(vgg, l, acts.get(l.index())).castTo(DataType.DOUBLE);
+            LayerMask obsMask = obs.mask(a);
+            LayerMask magnitudeMask = magnitude.mask(a);
+            assertEquals(magnitudeMask.prunedWeights(), obsMask.prunedWeights(), a.toString());
+            double obsError = error(r.solve(l, obsMask, dense, null), dense, l, in);
+            double magnitudeError = error(r.solve(l, magnitudeMask, dense, null), dense, l, in);
+            assertTrue(obsError < magnitudeError, a + ": obs " + obsError + " magnitude " + magnitudeError);
+        }
+    }
+
+    /**
+     * The OBS score's closed form: the least output error (w' - w)^T H (w' - w) over the w' with
+     * w'_j = 0 (the other weights refitted) is w_j^2 / [H^-1]_jj, the Schur complement computed here
+     * directly for every j of a random positive definite H.
+     */
+    @Test
+    void obsSaliencyIsTheErrorOfRemovingOneWeightAndRefittingTheRest() {
+        int k = 9;
+        java.util.Random rnd = new java.util.Random(7);
+        double[] x = new double[k * 20];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rnd.nextGaussian() + (i % k == 3 ? 0.8 * x[i - 1] : 0); // column 3 correlated with column 2
+        }
+        double[] h = new double[k * k];
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < k; j++) {
+                for (int n = 0; n < 20; n++) {
+                    h[i * k + j] += x[n * k + i] * x[n * k + j];
+                }
+            }
+        }
+        double[] d = ObsPruner.inverseDiagonal(h, k);
+        for (int j = 0; j < k; j++) {
+            int removed = j;
+            int[] s = java.util.stream.IntStream.range(0, k).filter(q -> q != removed).toArray();
+            int m = s.length;
+            double[] hs = new double[m * m];
+            double[] b = new double[m];
+            for (int p = 0; p < m; p++) {
+                for (int q = 0; q < m; q++) {
+                    hs[p * m + q] = h[s[p] * k + s[q]];
+                }
+                b[p] = h[s[p] * k + j];
+            }
+            double[] c = b.clone();
+            Reconstruction.cholesky(hs, m);
+            Reconstruction.choleskySolve(hs, m, c);
+            double schur = h[j * k + j];
+            for (int p = 0; p < m; p++) {
+                schur -= b[p] * c[p];
+            }
+            assertEquals(1 / schur, d[j], 1e-9 * d[j], "column " + j);
+        }
+    }
+
     @Test
     void choleskySolvesASymmetricPositiveDefiniteSystem() {
         double[] a = {4, 2, 0.4, 2, 5, 1, 0.4, 1, 3};

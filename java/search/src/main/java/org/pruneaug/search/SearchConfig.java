@@ -13,7 +13,7 @@ import org.pruneaug.dl4j.TrainingBudget;
  * @param model             the trained dense DL4J model zip
  * @param platform          target sparse platform id
  * @param densePlatform     dense baseline platform id (unpruned layers and the dense network)
- * @param method            pruner: magnitude, gmp or taylor
+ * @param method            pruner: magnitude, gmp, taylor or obs
  * @param maxAccuracyLoss   budget in accuracy points (validation accuracy after fine-tuning may be at
  *                          most this much below the dense model's)
  * @param threads           threads of every kernel library during measurement
