@@ -516,7 +516,7 @@ public final class PruneAugSearch {
 
     /** Fine-tunes the plan (or reuses its cached outcome) and tells whether it meets the budget. */
     private boolean feasible(String family, List<LayerAssignment> plan, double proxyDamage) {
-        SearchCache.FineTuned f = fineTune(plan, family);
+        SearchCache.FineTuned f = fineTune(plan);
         boolean ok = f.validationAccuracy() >= floor;
         candidates.add(new SearchResult.Candidate(family, f.key(), plan, oracle.networkMs(plan), proxyDamage,
                 f.validationAccuracy(), ok, f.seconds()));
@@ -532,7 +532,7 @@ public final class PruneAugSearch {
      * at 3e-3 took 0.86 of its 1.0 point: README, "What the fine-tuning itself costs").
      */
     private double fineTuningAlone() {
-        SearchCache.FineTuned f = fineTune(List.of(), "unpruned");
+        SearchCache.FineTuned f = fineTune(List.of());
         double cost = 100 * (denseVal.accuracy() - f.validationAccuracy());
         log.println("fine-tuning alone: the unpruned network fine-tuned with this budget reaches "
                 + SearchOutputs.fineTuningAlone(denseVal.accuracy(), f.validationAccuracy(), cfg.maxAccuracyLoss())
@@ -541,7 +541,7 @@ public final class PruneAugSearch {
         return f.validationAccuracy();
     }
 
-    private SearchCache.FineTuned fineTune(List<LayerAssignment> fullPlan, String label) {
+    private SearchCache.FineTuned fineTune(List<LayerAssignment> fullPlan) {
         List<LayerAssignment> plan = prunedPart(fullPlan);
         String key = SearchCache.key(plan);
         Optional<SearchCache.FineTuned> cached = cache.fineTuned(key);
