@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.pruneaug.core.BlockShape;
 import org.pruneaug.core.InvalidInputException;
@@ -921,8 +922,11 @@ public final class PruneAugSearch {
     /** Feasible plans predicted within this fraction of the fastest are measured before PruneAug answers. */
     static final double FINALIST_MARGIN = 0.15;
     static final int MAX_FINALISTS = 5;
-    static final int FINALIST_ROUNDS = 5;
-    /** A finalist replaces the plan predicted fastest only when measured at least this much faster. */
+    static final int FINALIST_ROUNDS = 9;
+    /**
+     * A finalist replaces the plan predicted fastest only when its time is at most 1 - this of that
+     * plan's, in the median over rounds of the two measured in the same round.
+     */
     static final double FINALIST_MIN_GAIN = 0.05;
 
     /**
@@ -942,48 +946,76 @@ public final class PruneAugSearch {
         if (finalists.size() < 2) {
             return Optional.empty();
         }
+        String chosenKey = SearchCache.key(prunedPart(chosen));
+        int ref = IntStream.range(0, finalists.size()).filter(i -> finalists.get(i).key().equals(chosenKey)).findFirst()
+                .orElse(-1);
+        if (ref < 0) {
+            return Optional.empty();
+        }
         List<String> keys = finalists.stream().map(SearchResult.Candidate::key).toList();
-        Optional<List<Double>> cached = cache.finalistTimes(keys);
+        Optional<SearchCache.FinalistTimes> cached = cache.finalistTimes(keys);
         if (cached.isPresent()) {
-            log.println("  finalists measured before (cache/finalists.json): the answer stays the interrupted search's");
+            log.println("  finalists measured before (cache/finalists-paired.json): the answer stays the interrupted search's");
         } else {
             awaitCalmMachine(platform, dense);
         }
-        List<Double> measured = cached.orElseGet(() -> {
-            List<Double> ms = timeInterleaved(finalists.stream().map(SearchResult.Candidate::plan).toList(), platform,
-                    dense, FINALIST_ROUNDS, 20, 1_000).stream().map(Timing::medianMs).toList();
-            cache.putFinalistTimes(keys, ms);
-            return ms;
+        SearchCache.FinalistTimes times = cached.orElseGet(() -> {
+            SearchCache.FinalistTimes t = pairedTimes(timeRounds(finalists.stream().map(SearchResult.Candidate::plan).toList(),
+                    platform, dense, FINALIST_ROUNDS, 20, 1_000), ref);
+            cache.putFinalistTimes(keys, t);
+            return t;
         });
-        double[] bestMs = measured.stream().mapToDouble(Double::doubleValue).toArray();
-        SearchResult.Candidate winner = null;
-        double winnerMs = Double.POSITIVE_INFINITY;
-        double chosenMs = Double.NaN;
-        String chosenKey = SearchCache.key(prunedPart(chosen));
+        int winner = ref;
         for (int i = 0; i < finalists.size(); i++) {
             SearchResult.Candidate c = finalists.get(i);
-            log.printf(Locale.ROOT, "  finalist %-14s predicted %7.3f ms, measured %7.3f ms%n", c.family(), c.predictedMs(),
-                    bestMs[i]);
-            if (c.key().equals(chosenKey)) {
-                chosenMs = bestMs[i];
-            }
-            if (bestMs[i] < winnerMs) {
-                winnerMs = bestMs[i];
-                winner = c;
+            log.printf(Locale.ROOT, "  finalist %-14s predicted %7.3f ms, measured %7.3f ms, %5.3fx the time of the plan"
+                    + " predicted fastest (median over rounds)%n", c.family(), c.predictedMs(), times.bestMs().get(i),
+                    times.ratioToChosen().get(i));
+            if (times.ratioToChosen().get(i) < times.ratioToChosen().get(winner)) {
+                winner = i;
             }
         }
-        if (winner == null || winner.key().equals(chosenKey)) {
+        if (winner == ref) {
             return Optional.empty();
         }
-        if (!(winnerMs < chosenMs * (1 - FINALIST_MIN_GAIN))) {
-            log.printf(Locale.ROOT, "the %s candidate measured fastest (%.3f ms vs %.3f ms), by less than %d%%: within the"
-                    + " measurement's noise, PruneAug keeps the plan predicted fastest%n", winner.family(), winnerMs, chosenMs,
-                    Math.round(100 * FINALIST_MIN_GAIN));
+        SearchResult.Candidate w = finalists.get(winner);
+        double ratio = times.ratioToChosen().get(winner);
+        if (!(ratio < 1 - FINALIST_MIN_GAIN)) {
+            log.printf(Locale.ROOT, "the %s candidate measured fastest (%.3fx the time of the plan predicted fastest), by less"
+                    + " than %d%%: within the measurement's noise, PruneAug keeps the plan predicted fastest%n", w.family(),
+                    ratio, Math.round(100 * FINALIST_MIN_GAIN));
             return Optional.empty();
         }
-        log.printf(Locale.ROOT, "the %s candidate measured fastest (%.3f ms vs %.3f ms): PruneAug takes it%n",
-                winner.family(), winnerMs, chosenMs);
-        return Optional.of(winner);
+        log.printf(Locale.ROOT, "the %s candidate measured fastest (%.3fx the time of the plan predicted fastest): PruneAug"
+                + " takes it%n", w.family(), ratio);
+        return Optional.of(w);
+    }
+
+    /**
+     * Per plan: its best round's median, and the median over rounds of its median divided by plan
+     * {@code ref}'s in the same round. Paired within a round (a second apart at most), a slow spell
+     * slows both sides of a ratio; best rounds taken on their own compare moments: on a VM whose dense
+     * network swung between 14 and 28 ms, a search's two finalists (one plan 10% slower by
+     * prediction) measured 1.922 and 1.786 ms by their best rounds, and the final table's seven
+     * rounds then measured the first at 1.582 ms and the one PruneAug had taken at 1.680.
+     */
+    static SearchCache.FinalistTimes pairedTimes(List<List<Timing>> rounds, int ref) {
+        int n = rounds.get(0).size();
+        List<Double> best = new ArrayList<>();
+        List<Double> ratio = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int plan = i;
+            best.add(rounds.stream().mapToDouble(r -> r.get(plan).medianMs()).min().orElseThrow());
+            ratio.add(median(rounds.stream().mapToDouble(r -> r.get(plan).medianMs() / r.get(ref).medianMs()).toArray()));
+        }
+        return new SearchCache.FinalistTimes(best, ratio);
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        int m = s.length / 2;
+        return s.length % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2;
     }
 
     /** Rounds of the final table, {@link #ROUND_GAP_MS} apart: each network keeps its best round. */
@@ -1108,28 +1140,46 @@ public final class PruneAugSearch {
      */
     private List<Timing> timeInterleaved(List<List<LayerAssignment>> plans, SparsePlatform platform,
             SparsePlatform dense, int rounds, int reps, long gapMs) {
+        List<List<Timing>> all = timeRounds(plans, platform, dense, rounds, reps, gapMs);
+        List<Timing> best = new ArrayList<>(all.get(0));
+        for (List<Timing> round : all) {
+            for (int i = 0; i < best.size(); i++) {
+                if (round.get(i).medianMs() < best.get(i).medianMs()) {
+                    best.set(i, round.get(i));
+                }
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Every round's timing of every plan, [round][plan]: the plans one after the other in each round
+     * (in reverse order every other round, so that none is always the first after a pause), rounds
+     * {@code gapMs} apart.
+     */
+    private List<List<Timing>> timeRounds(List<List<LayerAssignment>> plans, SparsePlatform platform,
+            SparsePlatform dense, int rounds, int reps, long gapMs) {
         List<SparseNetwork> nets = new ArrayList<>();
-        List<Timing> best = new ArrayList<>();
+        List<List<Timing>> out = new ArrayList<>();
         try {
             for (List<LayerAssignment> plan : plans) {
                 nets.add(compile(plan, networkOf(plan), platform, dense, exec));
-                best.add(null);
             }
             for (int round = 0; round < rounds; round++) {
                 if (round > 0 && gapMs > 0) {
                     pause(gapMs); // rounds spread over tens of seconds: a slow spell then spoils few of them
                 }
-                for (int i = 0; i < nets.size(); i++) {
-                    Timing t = nets.get(i).time(round == 0 ? 5 : 1, reps, cfg.threads());
-                    if (best.get(i) == null || t.medianMs() < best.get(i).medianMs()) {
-                        best.set(i, t);
-                    }
+                Timing[] t = new Timing[nets.size()];
+                for (int j = 0; j < nets.size(); j++) {
+                    int i = round % 2 == 0 ? j : nets.size() - 1 - j;
+                    t[i] = nets.get(i).time(round == 0 ? 5 : 1, reps, cfg.threads());
                 }
+                out.add(List.of(t));
             }
         } finally {
             nets.forEach(SparseNetwork::close);
         }
-        return best;
+        return out;
     }
 
     private static void pause(long ms) {

@@ -138,27 +138,41 @@ public final class SearchCache {
     // ---- finalists ---------------------------------------------------------------------------
 
     private Path finalistsFile() {
-        return dir.resolve("cache").resolve("finalists.json");
+        return dir.resolve("cache").resolve("finalists-paired.json");
     }
 
     /**
-     * The measured milliseconds of a set of finalists (plan keys, in the order measured), if this search
-     * measured them before: a resumed search then answers as the interrupted one did, whatever the
-     * machine's state now.
+     * Finalists' measurements, in the order measured: each one's best round (ms), and the median over
+     * rounds of its time over the time of the plan predicted fastest in the same round.
      */
-    public Optional<List<Double>> finalistTimes(List<String> keys) {
+    public record FinalistTimes(List<Double> bestMs, List<Double> ratioToChosen) {
+        public FinalistTimes {
+            bestMs = List.copyOf(bestMs);
+            ratioToChosen = List.copyOf(ratioToChosen);
+            if (bestMs.size() != ratioToChosen.size()) {
+                throw new IllegalArgumentException(bestMs.size() + " times, " + ratioToChosen.size() + " ratios");
+            }
+        }
+    }
+
+    /**
+     * The measurements of a set of finalists (plan keys, in the order measured), if this search
+     * measured them before: a resumed search then answers as the interrupted one did, whatever the
+     * machine's state now. (A finalists.json of searches before paired rounds is ignored.)
+     */
+    public Optional<FinalistTimes> finalistTimes(List<String> keys) {
         return Optional.ofNullable(finalists().get(String.join(",", keys)));
     }
 
-    public void putFinalistTimes(List<String> keys, List<Double> ms) {
-        Map<String, List<Double>> all = new java.util.TreeMap<>(finalists());
-        all.put(String.join(",", keys), List.copyOf(ms));
+    public void putFinalistTimes(List<String> keys, FinalistTimes times) {
+        Map<String, FinalistTimes> all = new java.util.TreeMap<>(finalists());
+        all.put(String.join(",", keys), times);
         Json.write(finalistsFile(), all);
     }
 
-    private Map<String, List<Double>> finalists() {
+    private Map<String, FinalistTimes> finalists() {
         return Files.isRegularFile(finalistsFile())
-                ? readJson(finalistsFile(), new TypeReference<Map<String, List<Double>>>() { })
+                ? readJson(finalistsFile(), new TypeReference<Map<String, FinalistTimes>>() { })
                 : Map.of();
     }
 
