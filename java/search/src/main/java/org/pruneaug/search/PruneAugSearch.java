@@ -931,8 +931,9 @@ public final class PruneAugSearch {
 
     /**
      * The feasible candidates predicted within {@link #FINALIST_MARGIN} of the fastest (the prediction's
-     * error on a shared machine is about that), measured in the search's schedule: the fastest measured,
-     * when it is not {@code chosen}; empty when there is nothing to decide.
+     * error on a shared machine is about that), measured in the search's schedule in paired rounds
+     * ({@link #pairedTimes}): the one measured fastest relative to {@code chosen}, when it is not
+     * {@code chosen} and at least {@link #FINALIST_MIN_GAIN} faster; empty when there is nothing to decide.
      */
     private Optional<SearchResult.Candidate> fastestMeasuredFinalist(List<LayerAssignment> chosen,
             SparsePlatform platform, SparsePlatform dense) {
@@ -952,7 +953,9 @@ public final class PruneAugSearch {
         if (ref < 0) {
             return Optional.empty();
         }
-        List<String> keys = finalists.stream().map(SearchResult.Candidate::key).toList();
+        // the ratios are to the plan predicted fastest: it is part of the measurement's key
+        List<String> keys = new ArrayList<>(List.of("vs " + chosenKey));
+        finalists.forEach(c -> keys.add(c.key()));
         Optional<SearchCache.FinalistTimes> cached = cache.finalistTimes(keys);
         if (cached.isPresent()) {
             log.println("  finalists measured before (cache/finalists-paired.json): the answer stays the interrupted search's");
