@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pruneaug.core.Json;
 import org.pruneaug.inference.Timing;
 
 /** How the finalists' rounds are read: paired within a round, not best round against best round. */
@@ -46,5 +48,16 @@ class FinalistTimesTest {
         SearchCache.FinalistTimes t = PruneAugSearch.pairedTimes(rounds, 0);
         assertEquals(List.of(1.0, 0.8, 1.1), t.ratioToChosen().stream().map(x -> Math.round(x * 1e9) / 1e9).toList());
         assertEquals(List.of(2.0, 1.6, 2.2), t.bestMs().stream().map(x -> Math.round(x * 1e9) / 1e9).toList());
+    }
+
+    /** What a resumed search reads back is what the interrupted one measured. */
+    @Test
+    void theCachedMeasurementReadsBackAsWritten(@TempDir java.nio.file.Path dir) throws Exception {
+        SearchCache.FinalistTimes t = new SearchCache.FinalistTimes(List.of(1.5, 1.7), List.of(1.0, 1.121));
+        java.nio.file.Path f = dir.resolve("finalists-paired.json");
+        Json.write(f, java.util.Map.of("vs a,a,b", t));
+        java.util.Map<String, SearchCache.FinalistTimes> back = Json.MAPPER.readValue(f.toFile(),
+                new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, SearchCache.FinalistTimes>>() { });
+        assertEquals(t, back.get("vs a,a,b"));
     }
 }
