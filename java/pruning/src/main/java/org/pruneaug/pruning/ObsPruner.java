@@ -64,14 +64,10 @@ public final class ObsPruner implements Pruner {
         return out;
     }
 
-    /** H + lambda I, lambda as in the reconstruction (a fraction of H's mean diagonal). */
+    /** H + lambda I, lambda as in the reconstruction ({@link Reconstruction#damping}). */
     static double[] damped(double[] gram, int k) {
         double[] a = gram.clone();
-        double mean = 0;
-        for (int i = 0; i < k; i++) {
-            mean += a[i * k + i];
-        }
-        double lambda = Math.max(Reconstruction.DAMPING * mean / k, 1e-12);
+        double lambda = Reconstruction.damping(gram, k);
         for (int i = 0; i < k; i++) {
             a[i * k + i] += lambda;
         }

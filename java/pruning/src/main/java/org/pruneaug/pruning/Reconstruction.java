@@ -81,11 +81,7 @@ public final class Reconstruction {
         if (producerOrder != null) {
             h = permute(h, k, producerOrder, k / producerOrder.length);
         }
-        double mean = 0;
-        for (int i = 0; i < k; i++) {
-            mean += h[i * k + i];
-        }
-        double lambda = Math.max(DAMPING * mean / k, 1e-12);
+        double lambda = damping(h, k);
         // rows keeping the same columns share a factorisation
         Map<String, List<Integer>> groups = new LinkedHashMap<>();
         for (int r = 0; r < l.rows(); r++) {
@@ -101,6 +97,15 @@ public final class Reconstruction {
         IntStream.range(0, all.size()).parallel().forEach(gi -> solveGroup(all.get(gi), mask, hh, k, lambda,
                 denseWeights, out));
         return out;
+    }
+
+    /** lambda of the damped Gram matrix H + lambda I: {@link #DAMPING} of H's mean diagonal (K x K). */
+    static double damping(double[] h, int k) {
+        double mean = 0;
+        for (int i = 0; i < k; i++) {
+            mean += h[i * k + i];
+        }
+        return Math.max(DAMPING * mean / k, 1e-12);
     }
 
     private static void solveGroup(List<Integer> rows, LayerMask mask, double[] h, int k, double lambda, float[] w,

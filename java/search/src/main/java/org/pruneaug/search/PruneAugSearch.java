@@ -475,6 +475,10 @@ public final class PruneAugSearch {
      * One block shape and sparsity for every prunable layer; the other layers placed as in
      * {@link #denseOnBestKernels}, so that baselines and PruneAug run unpruned layers alike.
      */
+    private List<LayerAssignment> uniform(BlockShape block, double sparsity) {
+        return completed(l -> pruned.contains(l) ? new LayerAssignment(l.name(), block, sparsity) : null);
+    }
+
     /**
      * The block shape and sparsity of a plan that prunes every layer the search prunes with the same
      * block shape at the same sparsity (a uniform plan); empty for any other plan.
@@ -487,10 +491,6 @@ public final class PruneAugSearch {
         LayerAssignment first = p.get(0);
         boolean uniform = SearchCache.key(p).equals(SearchCache.key(prunedPart(uniform(first.block(), first.sparsity()))));
         return uniform ? Optional.of(first) : Optional.empty();
-    }
-
-    private List<LayerAssignment> uniform(BlockShape block, double sparsity) {
-        return completed(l -> pruned.contains(l) ? new LayerAssignment(l.name(), block, sparsity) : null);
     }
 
     /**
@@ -1038,16 +1038,9 @@ public final class PruneAugSearch {
         for (int i = 0; i < n; i++) {
             int plan = i;
             best.add(rounds.stream().mapToDouble(r -> r.get(plan).medianMs()).min().orElseThrow());
-            ratio.add(median(rounds.stream().mapToDouble(r -> r.get(plan).medianMs() / r.get(ref).medianMs()).toArray()));
+            ratio.add(LatencyOracle.median(rounds.stream().map(r -> r.get(plan).medianMs() / r.get(ref).medianMs()).toList()));
         }
         return new SearchCache.FinalistTimes(best, ratio);
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        java.util.Arrays.sort(s);
-        int m = s.length / 2;
-        return s.length % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2;
     }
 
     /** Rounds of the final table, {@link #ROUND_GAP_MS} apart: each network keeps its best round. */
