@@ -3,6 +3,7 @@ package org.pruneaug.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.pruneaug.core.Hardware;
 import org.pruneaug.core.InvalidInputException;
@@ -17,6 +18,7 @@ import org.pruneaug.inference.Placement;
 import org.pruneaug.inference.Placements;
 import org.pruneaug.inference.SparseNetwork;
 import org.pruneaug.inference.Timing;
+import org.pruneaug.inference.UnprunedPlacement;
 import org.pruneaug.platforms.Platforms;
 import org.pruneaug.platforms.SparsePlatform;
 import org.pruneaug.pruning.PrunedNetwork;
@@ -25,8 +27,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "infer", mixinStandardHelpOptions = true,
-        description = {"Run a pruned model on a platform's sparse kernels (its pruned layers; the others on the dense "
-                + "baseline) and the same model dense on the dense baseline, in the same run: latency per batch, "
+        description = {"Run a pruned model on a platform's sparse kernels (its pruned layers; each unpruned layer where "
+                + "the search placed it, or, for a model from 'prune', where it measured faster: on the platform with "
+                + "every block kept or on the dense baseline) and the same model dense on the dense baseline, in the "
+                + "same run: latency per batch, "
                 + "speedup, per-operator breakdown, and agreement with DL4J's outputs on test images."})
 public final class InferCommand implements Callable<Integer> {
     @Mixin
@@ -67,8 +71,9 @@ public final class InferCommand implements Callable<Integer> {
     Path json;
 
     /** The JSON of one infer run. */
-    public record Report(String model, String platform, String densePlatform, int batch, int threads, Timing sparse,
-                         Timing dense, double speedup, Agreement agreement, Provenance provenance) {
+    public record Report(String model, String platform, String densePlatform, int batch, int threads,
+                         List<LayerAssignment> placement, Timing sparse, Timing dense, double speedup, Agreement agreement,
+                         Provenance provenance) {
     }
 
     @Override
@@ -85,10 +90,13 @@ public final class InferCommand implements Callable<Integer> {
         Models.Loaded loaded = Models.load(model);
         PrunedNetwork pruned = PrunedNetwork.of(loaded);
         // the search records where each layer runs; a model pruned by `prune` runs its pruned layers on the platform
-        List<LayerAssignment> plan = loaded.metadata().get(Placements.SECTION, LayerAssignment[].class).map(List::of)
-                .orElse(pruned.plan());
+        Optional<List<LayerAssignment>> recorded = loaded.metadata().get(Placements.SECTION, LayerAssignment[].class)
+                .map(List::of);
         Execution exec = Execution.parse(microBatch, pruned.network(), batch, threads);
         System.out.println("schedule: " + exec.describe() + ", for both networks");
+        // a model pruned by `prune` says nothing about its unpruned layers: measure where they run faster
+        List<LayerAssignment> plan = recorded.orElseGet(() -> UnprunedPlacement.choose(pruned.network(), pruned.layers(),
+                pruned.plan(), pruned::mask, sparse, dense, batch, exec, threads, System.out));
         Timing denseTiming;
         Timing sparseTiming;
         Agreement agreement = null;
@@ -112,7 +120,7 @@ public final class InferCommand implements Callable<Integer> {
                     agreement.images(), 100 * agreement.argmaxAgreement(), agreement.maxAbsDiff());
         }
         if (json != null) {
-            Json.write(json, new Report(model.toString(), sparse.id(), dense.id(), batch, threads, sparseTiming, denseTiming,
+            Json.write(json, new Report(model.toString(), sparse.id(), dense.id(), batch, threads, plan, sparseTiming, denseTiming,
                     speedup, agreement, Provenance.now(Hardware.host())));
             System.out.println("wrote " + json);
         }
