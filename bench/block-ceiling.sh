@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # How much faster than unstructured pruning can a block-pruned network be at the SAME sparsity?
-# Block pruning never keeps a budget at a higher sparsity than unstructured pruning with the same
-# scores and fine-tuning, so this ratio bounds what any search can show against the unstructured
+# Block pruning chooses among a subset of unstructured pruning's masks, so with the same scores and
+# fine-tuning it does not keep a budget at a higher sparsity (short of noise), and this ratio bounds what any search can show against the unstructured
 # baseline on this platform. Accuracy plays no part here: every network is pruned one-shot (no
 # fine-tuning, no refit) and only its latency is measured, with `pruneaug infer` (unpruned layers
 # placed where they measured faster, e.g. the fused conv1 + pool1), alternating the shapes in rounds.

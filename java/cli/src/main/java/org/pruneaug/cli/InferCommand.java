@@ -89,12 +89,12 @@ public final class InferCommand implements Callable<Integer> {
         SparsePlatform dense = PlatformArgs.available(platforms, densePlatform);
         Models.Loaded loaded = Models.load(model);
         PrunedNetwork pruned = PrunedNetwork.of(loaded);
-        // the search records where each layer runs; a model pruned by `prune` runs its pruned layers on the platform
+        // the search records where each layer runs; a model from `prune` records only its pruned layers
         Optional<List<LayerAssignment>> recorded = loaded.metadata().get(Placements.SECTION, LayerAssignment[].class)
                 .map(List::of);
         Execution exec = Execution.parse(microBatch, pruned.network(), batch, threads);
         System.out.println("schedule: " + exec.describe() + ", for both networks");
-        // a model pruned by `prune` says nothing about its unpruned layers: measure where they run faster
+        // for those, measure where its unpruned layers run faster
         List<LayerAssignment> plan = recorded.orElseGet(() -> UnprunedPlacement.choose(pruned.network(), pruned.layers(),
                 pruned.plan(), pruned::mask, sparse, dense, batch, exec, threads, System.out));
         Timing denseTiming;

@@ -233,6 +233,32 @@ public final class SparseNetwork implements AutoCloseable {
         return best;
     }
 
+    /**
+     * Every round's timing of every network, [round][network]: the networks one after the other in
+     * each round (in reverse order every other round, so that none is always the first after a
+     * pause), the first round after {@code warmup} passes each, later rounds {@code gapMs} apart.
+     */
+    public static List<List<Timing>> timeRounds(List<SparseNetwork> nets, int rounds, int warmup, int reps,
+            int threads, long gapMs) {
+        List<List<Timing>> out = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            if (round > 0 && gapMs > 0) {
+                try {
+                    Thread.sleep(gapMs);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            Timing[] t = new Timing[nets.size()];
+            for (int j = 0; j < nets.size(); j++) {
+                int i = round % 2 == 0 ? j : nets.size() - 1 - j;
+                t[i] = nets.get(i).time(round == 0 ? warmup : 1, reps, threads);
+            }
+            out.add(List.of(t));
+        }
+        return out;
+    }
+
     static double median(double[] v) {
         double[] s = v.clone();
         Arrays.sort(s);

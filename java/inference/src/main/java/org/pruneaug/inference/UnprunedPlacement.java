@@ -71,22 +71,16 @@ public final class UnprunedPlacement {
                 .orElseGet(() -> blocks.stream().max(bySize).orElseThrow());
     }
 
-    /** Medians over alternating rounds of the two placements' median pass times: {a, b}. */
+    /** Medians over alternating rounds ({@link SparseNetwork#timeRounds}) of the two placements' median pass times: {a, b}. */
     private static double[] compare(MultiLayerNetwork net, List<LayerAssignment> a, List<LayerAssignment> b,
             Function<String, LayerMask> masks, SparsePlatform platform, SparsePlatform dense, int batch,
             Execution exec, int threads) {
-        double[][] rounds = new double[2][ROUNDS];
         try (SparseNetwork na = SparseNetwork.compile(net, Placements.of(a, masks, platform, dense), batch, exec);
                 SparseNetwork nb = SparseNetwork.compile(net, Placements.of(b, masks, platform, dense), batch, exec)) {
-            for (int r = 0; r < ROUNDS; r++) {
-                SparseNetwork first = r % 2 == 0 ? na : nb;
-                SparseNetwork second = r % 2 == 0 ? nb : na;
-                double t1 = first.time(r == 0 ? 3 : 1, REPS, threads).medianMs();
-                double t2 = second.time(r == 0 ? 3 : 1, REPS, threads).medianMs();
-                rounds[0][r] = r % 2 == 0 ? t1 : t2;
-                rounds[1][r] = r % 2 == 0 ? t2 : t1;
-            }
+            List<List<Timing>> rounds = SparseNetwork.timeRounds(List.of(na, nb), ROUNDS, 3, REPS, threads, 0);
+            return new double[] {
+                SparseNetwork.median(rounds.stream().mapToDouble(r -> r.get(0).medianMs()).toArray()),
+                SparseNetwork.median(rounds.stream().mapToDouble(r -> r.get(1).medianMs()).toArray())};
         }
-        return new double[] {SparseNetwork.median(rounds[0]), SparseNetwork.median(rounds[1])};
     }
 }

@@ -1190,26 +1190,15 @@ public final class PruneAugSearch {
     private List<List<Timing>> timeRounds(List<List<LayerAssignment>> plans, SparsePlatform platform,
             SparsePlatform dense, int rounds, int reps, long gapMs) {
         List<SparseNetwork> nets = new ArrayList<>();
-        List<List<Timing>> out = new ArrayList<>();
         try {
             for (List<LayerAssignment> plan : plans) {
                 nets.add(compile(plan, networkOf(plan), platform, dense, exec));
             }
-            for (int round = 0; round < rounds; round++) {
-                if (round > 0 && gapMs > 0) {
-                    pause(gapMs); // rounds spread over tens of seconds: a slow spell then spoils few of them
-                }
-                Timing[] t = new Timing[nets.size()];
-                for (int j = 0; j < nets.size(); j++) {
-                    int i = round % 2 == 0 ? j : nets.size() - 1 - j;
-                    t[i] = nets.get(i).time(round == 0 ? 5 : 1, reps, cfg.threads());
-                }
-                out.add(List.of(t));
-            }
+            // rounds spread over tens of seconds: a slow spell then spoils few of them
+            return SparseNetwork.timeRounds(nets, rounds, 5, reps, cfg.threads(), gapMs);
         } finally {
             nets.forEach(SparseNetwork::close);
         }
-        return out;
     }
 
     private static void pause(long ms) {
